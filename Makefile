@@ -1,0 +1,72 @@
+# Santé Locale — the two commands of the README:
+#   make run   create the virtualenv, install, migrate, load the data and the demo, serve on 127.0.0.1:8000
+#   make test  install what the tests need, then run the whole suite on SQLite and on a throwaway PostgreSQL
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+STAMP_BASE := $(VENV)/.installed-base
+STAMP_TEST := $(VENV)/.installed-test
+
+.PHONY: run install install-test init demo serve test test-sqlite test-postgres quality bench bundle clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 est requis"' \
+		|| { echo "Python 3.11 est requis (python3.11 introuvable)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv
+
+$(STAMP_BASE): $(BIN)/python requirements/base.txt pyproject.toml
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements/base.txt
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $@
+
+$(STAMP_TEST): $(STAMP_BASE) requirements/test.txt
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements/test.txt
+	@touch $@
+
+install: $(STAMP_BASE)
+install-test: $(STAMP_TEST)
+
+init: install
+	$(BIN)/santelocale init
+
+demo: init
+	$(BIN)/santelocale demo
+
+serve: install
+	$(BIN)/santelocale serve
+
+run: demo
+	$(BIN)/santelocale serve
+
+quality: install-test
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test-sqlite: install-test
+	$(BIN)/pytest -p no:cacheprovider
+
+test-postgres: install-test
+	scripts/with_postgres.sh $(BIN)/pytest -p no:cacheprovider
+
+test: install-test
+	scripts/ensure_test_system.sh
+	$(MAKE) --no-print-directory quality
+	@echo "=== Suite complète sur SQLite ==="
+	$(MAKE) --no-print-directory test-sqlite
+	@echo "=== Suite complète sur PostgreSQL (serveur jetable) ==="
+	$(MAKE) --no-print-directory test-postgres
+
+bench: install-test
+	$(BIN)/python bench/run.py
+
+# Rebuild data/ from ../shared/data (see scripts/build_bundle.py and docs/data.md).
+bundle: install
+	$(BIN)/python scripts/build_bundle.py
+
+clean:
+	rm -rf $(VENV) var

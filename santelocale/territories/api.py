@@ -1,0 +1,160 @@
+"""API routers of the territories app."""
+
+from uuid import UUID
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from santelocale.territories.enums import Level
+from santelocale.territories.models import Dataset, Perimeter, Region
+from santelocale.territories.services import (
+    PerimeterError,
+    describe_territory,
+    get_territory,
+    parse_codes,
+    save_perimeter,
+    search_territories,
+)
+
+territories_router = Router(tags=["territoires"])
+perimeters_router = Router(tags=["périmètres"], auth=django_auth)
+
+
+class SearchResultOut(Schema):
+    level: str = Field(description="region, departement, epci, commune ou qpv")
+    code: str
+    name: str
+    context: str
+    population: int | None
+    url: str
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    zone: str
+    population: int | None
+
+
+class FactOut(Schema):
+    label: str
+    value: str
+    url: str | None
+
+
+class TerritoryOut(Schema):
+    level: str
+    code: str
+    name: str
+    kind: str
+    facts: list[FactOut]
+    geojson_url: str
+
+
+class DatasetOut(Schema):
+    id: str = Field(alias="slug")
+    title: str
+    producer: str
+    year: str
+    generation: str
+    licence: str
+    licence_url: str
+    origin: str
+    notes: str
+
+
+class ComponentIn(Schema):
+    kind: str = Field(description="commune, epci, departement ou qpv")
+    code: str
+
+
+class PerimeterIn(Schema):
+    name: str
+    description: str = ""
+    components: list[ComponentIn] = []
+    codes: str = Field("", description="codes séparés par des virgules ou des espaces (type deviné)")
+
+
+class PerimeterOut(Schema):
+    id: UUID = Field(alias="public_id")
+    name: str
+    description: str
+    population: int
+    commune_count: int
+    components: list[dict]
+    bbox: list[float]
+
+
+class ErrorOut(Schema):
+    detail: str
+    unknown: list[str] = []
+
+
+@territories_router.get(
+    "/territoires/recherche", response=list[SearchResultOut], summary="Rechercher un territoire"
+)
+def api_search(request, q: str, niveau: str | None = None, limit: int = 20):
+    levels = [niveau] if niveau in Level.values else None
+    return search_territories(q, levels=levels, limit=min(max(limit, 1), 100))
+
+
+@territories_router.get("/regions", response=list[RegionOut], summary="Régions du COG 2026")
+def api_regions(request):
+    return Region.objects.all()
+
+
+@territories_router.get(
+    "/territoires/{level}/{code}",
+    response={200: TerritoryOut, 404: ErrorOut},
+    summary="Fiche d’un territoire",
+)
+def api_territory(request, level: str, code: str):
+    try:
+        page = describe_territory(get_territory(level, code))
+    except LookupError:
+        return Status(404, {"detail": f"Aucun territoire « {code} » de niveau « {level} »."})
+    return {
+        "level": page.level,
+        "code": code,
+        "name": page.title,
+        "kind": page.kind_label,
+        "facts": [{"label": label, "value": value, "url": url} for label, value, url in page.facts],
+        "geojson_url": page.map_url,
+    }
+
+
+@territories_router.get(
+    "/sources", response=list[DatasetOut], summary="Jeux de données, producteurs et licences"
+)
+def api_sources(request):
+    return Dataset.objects.all()
+
+
+@perimeters_router.get("", response=list[PerimeterOut], summary="Périmètres visibles")
+def api_perimeters(request):
+    return Perimeter.objects.restrict(request.user, "view")
+
+
+@perimeters_router.get("/{public_id}", response=PerimeterOut, summary="Un périmètre")
+def api_perimeter(request, public_id: UUID):
+    return get_object_or_404(Perimeter.objects.restrict(request.user, "view"), public_id=public_id)
+
+
+@perimeters_router.post("", response={201: PerimeterOut, 422: ErrorOut}, summary="Créer un périmètre")
+def api_create_perimeter(request, payload: PerimeterIn):
+    if not request.user.has_perm("territories.add_perimeter"):
+        raise HttpError(403, "Vous ne pouvez pas créer de périmètre.")
+    components = [c.dict() for c in payload.components] + parse_codes(payload.codes)
+    try:
+        perimeter = save_perimeter(
+            name=payload.name,
+            description=payload.description,
+            components=components,
+            user=request.user,
+            organisation=request.user.editor_organisation(),
+        )
+    except PerimeterError as exc:
+        return Status(422, {"detail": str(exc), "unknown": exc.unknown})
+    return Status(201, perimeter)

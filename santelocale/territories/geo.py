@@ -1,0 +1,175 @@
+"""GeoJSON for the maps, simplified per zoom level and cached per bundle version.
+
+Payloads are built from ``Boundary`` rows, simplified with Douglas-Peucker at the tolerance of the zoom
+level, and cached (Django cache) under a key that includes the loaded bundle version; the same key is the
+HTTP ETag, so a browser that already has the layer gets a 304 without the server reading any geometry.
+"""
+
+import hashlib
+import json
+
+import shapely
+from django.core.cache import cache
+
+from santelocale.territories.enums import ZOOM_TOLERANCE, Level, Zoom
+from santelocale.territories.models import (
+    Boundary,
+    CityContract,
+    Commune,
+    DataRelease,
+    Department,
+    Epci,
+    PriorityNeighbourhood,
+    Region,
+)
+from santelocale.utils.iterables import chunked
+
+NATIONAL_LEVELS = {Level.REGION: Region, Level.DEPARTMENT: Department, Level.EPCI: Epci}
+
+
+def bundle_version() -> str:
+    """Return the version of the bundle loaded last, or ``"none"``."""
+    latest = (
+        DataRelease.objects.order_by("-loaded_at", "-pk").values_list("bundle_version", flat=True).first()
+    )
+    return latest or "none"
+
+
+def etag_for(key: str) -> str:
+    """Return the strong ETag of a layer: changes whenever the bundle is reloaded."""
+    return hashlib.sha1(f"{bundle_version()}|{key}".encode()).hexdigest()[:20]
+
+
+def _features(level: str, codes_props: dict[str, dict], zoom: str) -> list[dict]:
+    """Return GeoJSON features for the given codes of one level, simplified for ``zoom``."""
+    codes = sorted(codes_props)
+    rows = [
+        row
+        for chunk in chunked(codes)
+        for row in Boundary.objects.filter(level=level, code__in=chunk).values_list("code", "geometry")
+    ]
+    if not rows:
+        return []
+    geometries = shapely.from_geojson([text for _code, text in rows])
+    tolerance = ZOOM_TOLERANCE[Zoom(zoom)]
+    if tolerance:
+        geometries = shapely.simplify(geometries, tolerance, preserve_topology=True)
+    geometries = shapely.set_precision(geometries, 0.0001 if zoom == Zoom.HIGH else 0.001)
+    return [
+        {
+            "type": "Feature",
+            "properties": codes_props[code],
+            "geometry": json.loads(shapely.to_geojson(geometry)),
+        }
+        for (code, _text), geometry in zip(rows, geometries, strict=True)
+        if not shapely.is_empty(geometry)
+    ]
+
+
+def _collection(features: list[dict], **meta) -> bytes:
+    return json.dumps(
+        {"type": "FeatureCollection", "metadata": meta, "features": features},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
+
+
+def _cached(key: str, build) -> bytes:
+    full_key = f"geo:{bundle_version()}:{key}"
+    payload = cache.get(full_key)
+    if payload is None:
+        payload = build()
+        cache.set(full_key, payload)
+    return payload
+
+
+def national_layer(level: str, zoom: str) -> bytes:
+    """Return the FeatureCollection of every région, département or EPCI at ``zoom`` detail."""
+
+    def build():
+        model = NATIONAL_LEVELS[Level(level)]
+        props = {
+            str(obj.pk): {
+                "code": str(obj.pk),
+                "nom": obj.name,
+                "population": obj.population,
+                "url": obj.get_absolute_url(),
+            }
+            for obj in model.objects.only("pk", "name", "population")
+        }
+        return _collection(_features(level, props, zoom), niveau=level, zoom=zoom, source="contours IGN 2018")
+
+    return _cached(f"national:{level}:{zoom}", build)
+
+
+def _props(obj, role: str) -> dict:
+    return {
+        "code": str(obj.pk),
+        "nom": obj.name,
+        "population": getattr(obj, "population", None),
+        "url": obj.get_absolute_url(),
+        "role": role,
+    }
+
+
+def territory_layer(obj, zoom: str) -> bytes:
+    """Return the map of one territory: its own contour (role ``territoire``), the contours inside it
+    (départements of a région, communes of a département or EPCI; role ``subdivision``) and the QPV that
+    touch it (role ``qpv``)."""
+
+    def build():
+        level = obj.level
+        features = []
+        if level == Level.REGION:
+            children = {str(d.pk): _props(d, "subdivision") for d in obj.departments.all()}
+            features += _features(Level.DEPARTMENT, children, zoom)
+        elif level in {Level.DEPARTMENT, Level.EPCI}:
+            children = {
+                str(c.pk): _props(c, "subdivision") for c in obj.communes.only("pk", "name", "population")
+            }
+            features += _features(Level.COMMUNE, children, zoom)
+        if level == Level.CITY_CONTRACT:
+            features += _features(level, {obj.slug: _props(obj, "territoire")}, zoom)
+            children = {str(c.pk): _props(c, "subdivision") for c in obj.communes.all()}
+            features += _features(Level.COMMUNE, children, zoom)
+        else:
+            features += _features(level, {str(obj.pk): _props(obj, "territoire")}, zoom)
+        qpvs = qpvs_touching(obj)
+        features += _features(Level.QPV, {q.code: _props(q, "qpv") for q in qpvs}, Zoom.HIGH)
+        return _collection(features, niveau=level, code=str(obj.pk), zoom=zoom)
+
+    return _cached(f"territory:{obj.level}:{obj.pk}:{zoom}", build)
+
+
+def qpvs_touching(obj):
+    """Return the QPV lying in (or being) the territory ``obj``."""
+    if isinstance(obj, PriorityNeighbourhood):
+        return PriorityNeighbourhood.objects.filter(pk=obj.pk)
+    if isinstance(obj, Commune):
+        communes = Commune.objects.filter(pk=obj.pk)
+    elif isinstance(obj, CityContract):
+        communes = obj.communes.all()
+    else:
+        key = {Region: "region", Department: "department", Epci: "epci"}[type(obj)]
+        communes = Commune.objects.filter(**{key: obj})
+    return PriorityNeighbourhood.objects.filter(communes__in=communes).distinct().order_by("code")
+
+
+def perimeter_layer(perimeter) -> bytes:
+    """Return the perimeter's contour and the QPV inside it (not cached: perimeters change)."""
+    features = []
+    if perimeter.geometry:
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "nom": perimeter.name,
+                    "role": "territoire",
+                    "population": perimeter.population,
+                },
+                "geometry": json.loads(perimeter.geometry),
+            }
+        )
+    qpvs = PriorityNeighbourhood.objects.filter(communes__perimeters=perimeter).distinct()
+    features += _features(Level.QPV, {q.code: _props(q, "qpv") for q in qpvs}, Zoom.HIGH)
+    return _collection(features, niveau="perimetre", code=str(perimeter.public_id))

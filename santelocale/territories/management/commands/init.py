@@ -1,0 +1,50 @@
+"""`santelocale init`: migrate, then load the data bundle (idempotent)."""
+
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from santelocale.territories.bundle import BundleError, is_loaded, load_bundle, read_bundle
+
+
+class Command(BaseCommand):
+    help = "Crée ou met à jour la base de données et charge le lot de données géographiques (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--data-dir", default=str(settings.DATA_DIR), help="dossier du lot de données")
+        parser.add_argument("--force", action="store_true", help="recharger même si ce lot est déjà chargé")
+        parser.add_argument("--no-progress", action="store_true", help="sans barres de progression")
+
+    def handle(self, *args, data_dir, force, no_progress, **options):
+        from pathlib import Path
+
+        verbosity = options["verbosity"]
+        self.stdout.write("Migration de la base de données…")
+        call_command("migrate", interactive=False, verbosity=0)
+        quiet = no_progress or verbosity == 0
+
+        def bar_factory(description, total):
+            return tqdm(
+                total=total,
+                desc=description,
+                unit=" lignes",
+                disable=quiet,
+                file=sys.stderr,
+                dynamic_ncols=True,
+            )
+
+        try:
+            bundle = read_bundle(Path(data_dir), progress=lambda msg: verbosity and self.stdout.write(msg))
+            if is_loaded(bundle.version) and not force:
+                self.stdout.write(
+                    self.style.SUCCESS(f"Lot de données {bundle.version} déjà chargé : rien à faire.")
+                )
+                return
+            release = load_bundle(bundle, bar_factory)
+        except BundleError as exc:
+            raise CommandError(f"{exc}\nLa base de données n’a pas été modifiée.") from exc
+        counts = ", ".join(f"{name} : {value}" for name, value in sorted(release.counts.items()))
+        self.stdout.write(self.style.SUCCESS(f"Lot de données {release.bundle_version} chargé ({counts})."))

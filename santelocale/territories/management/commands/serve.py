@@ -1,0 +1,43 @@
+"""`santelocale serve`: collect static files and serve the platform with gunicorn."""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Sert la plateforme (gunicorn) sur 127.0.0.1:8000 par défaut."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"), help="adresse:port")
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+
+    def handle(self, *args, bind, workers, **options):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        if not gunicorn.exists():
+            found = shutil.which("gunicorn")
+            if not found:
+                raise CommandError("gunicorn est introuvable : lancez `make run`, qui l’installe.")
+            gunicorn = Path(found)
+        self.stdout.write(self.style.SUCCESS(f"Santé Locale : http://{bind}/"))
+        sys.stdout.flush()
+        os.execv(
+            str(gunicorn),
+            [
+                str(gunicorn),
+                "santelocale.wsgi",
+                "--bind",
+                bind,
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "-",
+                "--timeout",
+                "120",
+            ],
+        )

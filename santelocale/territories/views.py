@@ -1,0 +1,244 @@
+"""Pages of the territories app: search, territory pages, national map, perimeters, sources."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
+
+from santelocale.territories import geo
+from santelocale.territories.enums import Level, Zoom
+from santelocale.territories.forms import PerimeterForm
+from santelocale.territories.models import DataRelease, Dataset, Perimeter
+from santelocale.territories.services import (
+    PERIMETER_LEVELS,
+    PerimeterError,
+    describe_territory,
+    get_territory,
+    parse_codes,
+    resolve_components,
+    save_perimeter,
+    search_territories,
+)
+
+GEOJSON = "application/geo+json"
+
+
+def home(request):
+    return render(request, "territories/home.html", {"release": DataRelease.objects.first()})
+
+
+@require_GET
+def search(request):
+    query = request.GET.get("q", "").strip()
+    levels = [level for level in request.GET.getlist("niveau") if level in Level.values] or None
+    results = search_territories(query, levels=levels, limit=30) if query else []
+    template = "territories/_search_results.html" if request.htmx else "territories/search.html"
+    return render(request, template, {"query": query, "results": results})
+
+
+def territory_detail(request, level, code):
+    try:
+        obj = get_territory(level, code)
+    except LookupError as exc:
+        raise Http404(f"Aucun territoire « {code} » de ce type.") from exc
+    return render(request, "territories/detail.html", {"page": describe_territory(obj)})
+
+
+def _zoom(request) -> str:
+    zoom = request.GET.get("zoom", Zoom.MEDIUM)
+    if zoom not in Zoom.values:
+        raise Http404("Niveau de zoom inconnu.")
+    return zoom
+
+
+def _geojson_response(payload: bytes) -> HttpResponse:
+    response = HttpResponse(payload, content_type=GEOJSON)
+    response["Cache-Control"] = "public, max-age=0, must-revalidate"
+    return response
+
+
+def _national_etag(request, level):
+    return geo.etag_for(f"national:{level}:{request.GET.get('zoom', Zoom.MEDIUM)}")
+
+
+@require_GET
+@condition(etag_func=_national_etag)
+def national_geojson(request, level):
+    if level not in geo.NATIONAL_LEVELS:
+        raise Http404("Niveau inconnu.")
+    return _geojson_response(geo.national_layer(level, _zoom(request)))
+
+
+def _territory_etag(request, level, code):
+    return geo.etag_for(f"territory:{level}:{code}:{request.GET.get('zoom', Zoom.MEDIUM)}")
+
+
+@require_GET
+@condition(etag_func=_territory_etag)
+def territory_geojson(request, level, code):
+    try:
+        obj = get_territory(level, code)
+    except LookupError as exc:
+        raise Http404("Territoire inconnu.") from exc
+    return _geojson_response(geo.territory_layer(obj, _zoom(request)))
+
+
+def national_map(request):
+    level = request.GET.get("niveau", Level.DEPARTMENT)
+    if level not in geo.NATIONAL_LEVELS:
+        level = Level.DEPARTMENT
+    choices = [(value, Level(value).label) for value in geo.NATIONAL_LEVELS]
+    return render(
+        request,
+        "territories/map.html",
+        {"level": level, "choices": choices, "level_label": Level(level).label},
+    )
+
+
+def sources(request):
+    return render(
+        request,
+        "territories/sources.html",
+        {
+            "datasets": Dataset.objects.all(),
+            "release": DataRelease.objects.first(),
+        },
+    )
+
+
+# Perimeters -------------------------------------------------------------------------------------------------
+
+
+def _posted_components(request) -> list[dict]:
+    """Return the components carried by the form (``component=kind:code``), with add/remove applied."""
+    values = request.POST.getlist("component")
+    if request.POST.get("add"):
+        values.append(request.POST["add"])
+    removed = request.POST.get("remove")
+    components, seen = [], set()
+    for value in values:
+        if value == removed or value in seen:
+            continue
+        seen.add(value)
+        kind, _, code = value.partition(":")
+        components.append({"kind": kind, "code": code})
+    return components
+
+
+def _selection_context(components: list[dict]) -> dict:
+    """Return what the selection panel shows: labelled components, totals, or the unknown codes."""
+    if not components:
+        return {"selection": [], "summary": None, "errors": []}
+    try:
+        resolved = resolve_components(components)
+    except PerimeterError as exc:
+        return {"selection": components, "summary": None, "errors": exc.messages}
+    for component in resolved.components:
+        component["label"] = Level(component["kind"]).label
+    return {
+        "selection": resolved.components,
+        "errors": [],
+        "summary": {"population": resolved.population, "communes": len(resolved.commune_codes)},
+    }
+
+
+@login_required
+def perimeter_list(request):
+    perimeters = Perimeter.objects.restrict(request.user, "view").select_related("organisation", "created_by")
+    return render(request, "territories/perimeter_list.html", {"perimeters": perimeters})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def perimeter_edit(request, public_id=None):
+    perimeter = None
+    if public_id is not None:
+        perimeter = get_object_or_404(Perimeter, public_id=public_id)
+        if not request.user.has_perm("territories.change_perimeter", perimeter):
+            raise PermissionDenied("Vous ne pouvez pas modifier ce périmètre.")
+    if request.method == "GET":
+        initial = {"name": perimeter.name, "description": perimeter.description} if perimeter else {}
+        form = PerimeterForm(initial=initial)
+        components = (
+            [{"kind": c["kind"], "code": c["code"]} for c in perimeter.components] if perimeter else []
+        )
+        return render(
+            request,
+            "territories/perimeter_form.html",
+            {"form": form, "perimeter": perimeter, **_selection_context(components)},
+        )
+    form = PerimeterForm(request.POST)
+    components = _posted_components(request) + parse_codes(request.POST.get("codes", ""))
+    errors = []
+    if form.is_valid():
+        try:
+            saved = save_perimeter(
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                components=components,
+                user=request.user,
+                perimeter=perimeter,
+                organisation=perimeter.organisation if perimeter else request.user.editor_organisation(),
+            )
+        except PerimeterError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, f"Périmètre « {saved.name} » enregistré.")
+            return redirect(saved)
+    context = {"form": form, "perimeter": perimeter, **_selection_context(components)}
+    context["errors"] = errors or context["errors"]
+    return render(request, "territories/perimeter_form.html", context, status=400)
+
+
+@login_required
+@require_POST
+def perimeter_selection(request):
+    """htmx: re-render the selection panel after adding or removing a territory."""
+    return render(
+        request, "territories/_perimeter_selection.html", _selection_context(_posted_components(request))
+    )
+
+
+@login_required
+@require_GET
+def perimeter_search(request):
+    """htmx: territories that can be added to a perimeter."""
+    query = request.GET.get("q", "").strip()
+    results = search_territories(query, levels=PERIMETER_LEVELS, limit=12) if query else []
+    return render(request, "territories/_perimeter_search.html", {"results": results, "query": query})
+
+
+@login_required
+def perimeter_detail(request, public_id):
+    perimeter = get_object_or_404(Perimeter.objects.restrict(request.user, "view"), public_id=public_id)
+    communes = perimeter.communes.select_related("department").order_by("-population", "name")
+    return render(
+        request,
+        "territories/perimeter_detail.html",
+        {
+            "perimeter": perimeter,
+            "communes": communes[:500],
+            "commune_total": perimeter.commune_count,
+            "can_change": request.user.has_perm("territories.change_perimeter", perimeter),
+        },
+    )
+
+
+@login_required
+@require_POST
+def perimeter_delete(request, public_id):
+    perimeter = get_object_or_404(Perimeter, public_id=public_id)
+    if not request.user.has_perm("territories.delete_perimeter", perimeter):
+        raise PermissionDenied("Vous ne pouvez pas supprimer ce périmètre.")
+    perimeter.delete()
+    messages.success(request, f"Périmètre « {perimeter.name} » supprimé.")
+    return redirect("territories:perimeter_list")
+
+
+@login_required
+@require_GET
+def perimeter_geojson(request, public_id):
+    perimeter = get_object_or_404(Perimeter.objects.restrict(request.user, "view"), public_id=public_id)
+    return _geojson_response(geo.perimeter_layer(perimeter))

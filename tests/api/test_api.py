@@ -1,0 +1,72 @@
+"""The JSON API: search, territories, sources and perimeters, with its OpenAPI schema."""
+
+import pytest
+
+from santelocale.territories.models import Perimeter
+
+pytestmark = pytest.mark.django_db
+
+
+def test_openapi_schema_describes_every_endpoint(client):
+    schema = client.get("/api/openapi.json").json()
+    paths = set(schema["paths"])
+    assert {
+        "/api/territoires/recherche",
+        "/api/territoires/{level}/{code}",
+        "/api/regions",
+        "/api/sources",
+        "/api/perimetres",
+    } <= paths
+
+
+def test_api_docs_are_served_without_a_cdn(client):
+    html = client.get("/api/docs").content.decode()
+    assert "cdn." not in html
+
+
+def test_search_endpoint_folds_accents(client):
+    results = client.get("/api/territoires/recherche", {"q": "saint etienne", "limit": 3}).json()
+    assert results[0]["code"] == "42218"
+    assert len(results) == 3
+
+
+def test_territory_endpoint_and_french_404(client):
+    body = client.get("/api/territoires/epci/243100518").json()
+    assert body["name"] == "Toulouse Métropole"
+    missing = client.get("/api/territoires/commune/99999")
+    assert missing.status_code == 404
+    assert "Aucun territoire" in missing.json()["detail"]
+
+
+def test_regions_and_sources(client):
+    assert len(client.get("/api/regions").json()) == 26
+    sources = client.get("/api/sources").json()
+    assert len(sources) >= 5
+    assert all(s["producer"] and s["year"] for s in sources)
+    assert "Licence Ouverte / Open Licence" in {s["licence"] for s in sources}
+
+
+def test_perimeters_need_a_session(client):
+    assert client.get("/api/perimetres").status_code == 401
+    assert client.post("/api/perimetres", {"name": "x"}, content_type="application/json").status_code == 401
+
+
+def test_creating_a_perimeter_through_the_api(alice_client):
+    response = alice_client.post(
+        "/api/perimetres",
+        {"name": "API", "components": [{"kind": "epci", "code": "248100737"}]},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["commune_count"] > 10 and body["population"] > 80_000
+    assert alice_client.get(f"/api/perimetres/{body['id']}").json()["name"] == "API"
+
+
+def test_bad_codes_through_the_api_give_422_with_the_list(alice_client):
+    response = alice_client.post(
+        "/api/perimetres", {"name": "API", "codes": "81004 99999 888888888"}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["unknown"] == ["commune 99999", "epci 888888888"]
+    assert not Perimeter.objects.exists()

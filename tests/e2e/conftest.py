@@ -1,0 +1,166 @@
+"""End-to-end fixtures: a real served instance, Debian's Chromium driven by Playwright, and axe-core.
+
+The instance is started once per session the way `make run` starts it (`santelocale init`, `demo`,
+`serve`), on its own database: a temporary SQLite file, or a temporary database on the PostgreSQL server
+named by DATABASE_URL. Screenshots go to test-artifacts/ (kept by CI as artefacts).
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+DEMO_PASSWORD = "mot-de-passe-e2e-1"
+DEMO_COORDINATOR = "coordination@demo.santelocale.test"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _santelocale(*args, env):
+    command = [str(Path(sys.executable).with_name("santelocale")), *args]
+    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} a échoué :\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def e2e_database_url(tmp_path_factory):
+    """A database of its own for the served instance, dropped at the end of the session."""
+    base = os.environ.get("DATABASE_URL", "")
+    if base.startswith("postgres"):
+        import psycopg
+
+        admin_url, _, _name = base.rpartition("/")
+        name = f"santelocale_e2e_{os.getpid()}"
+        with psycopg.connect(f"{admin_url}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        yield f"{admin_url}/{name}"
+        with psycopg.connect(f"{admin_url}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'santelocale.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def live_url(e2e_database_url):
+    """Base URL of a served instance with the data bundle and the demo accounts loaded."""
+    var_dir = tempfile.mkdtemp(prefix="santelocale-e2e-")
+    env = {
+        **os.environ,
+        "DATABASE_URL": e2e_database_url,
+        "SANTELOCALE_VAR_DIR": var_dir,
+        "DJANGO_SETTINGS_MODULE": "santelocale.settings",
+    }
+    _santelocale("init", "--no-progress", env=env)
+    _santelocale("demo", "--password", DEMO_PASSWORD, env=env)
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("santelocale")),
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(url + "/sources/", timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                output = server.stdout.read().decode() if server.stdout else ""
+                server.kill()
+                raise RuntimeError(f"Le serveur n’a pas démarré :\n{output}") from None
+            time.sleep(0.3)
+    yield url
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    shutil.rmtree(var_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium est absent : lancez `make test`, qui l’installe (apt-get install chromium).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_url):
+    context = browser.new_context(base_url=live_url, locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def coordinator_page(page):
+    """A page signed in as the demo coordinator (Ville d’Albi)."""
+    page.goto("/comptes/connexion/")
+    page.get_by_label("Adresse électronique").fill(DEMO_COORDINATOR)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(lambda url: "/comptes/connexion/" not in url)
+    return page
+
+
+_axe = Axe()
+
+
+def assert_accessible(page, name: str) -> None:
+    """Run axe-core on the page: no serious or critical violation allowed; keep a screenshot."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    results = _axe.run(page)
+    blocking = [
+        violation
+        for violation in results.response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+    details = "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in blocking
+    )
+    assert not blocking, f"axe-core : violations graves sur {name} ({page.url}) :\n{details}"

@@ -1,0 +1,85 @@
+"""A coordinator or ARS officer finds territories, opens their pages and reads the national map."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import assert_accessible
+
+pytestmark = pytest.mark.e2e
+
+
+def test_home_search_finds_saint_etienne_typed_without_accents(page):
+    page.goto("/")
+    assert_accessible(page, "accueil")
+    page.get_by_label(re.compile("Rechercher un territoire")).fill("saint etienne")
+    results = page.locator("#search-results")
+    expect(results.get_by_role("link", name="Saint-Étienne", exact=True)).to_be_visible()
+    assert_accessible(page, "recherche-saint-etienne")
+    results.get_by_role("link", name="Saint-Étienne", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Saint-Étienne")
+    expect(page.get_by_text("42218")).to_be_visible()
+    expect(page.get_by_role("link", name="Loire (42)")).to_be_visible()
+    expect(page.locator("[data-sl-map][data-loaded]")).to_have_count(1)
+    assert_accessible(page, "commune-saint-etienne")
+
+
+def test_search_by_postcode_and_siren_without_javascript_submit(page):
+    page.goto("/territoires/?q=81000")
+    expect(page.get_by_role("link", name="Albi", exact=True)).to_be_visible()
+    page.goto("/territoires/?q=243100518")
+    expect(page.get_by_role("link", name="Toulouse Métropole")).to_be_visible()
+
+
+def test_epci_page_lists_member_communes_qpv_and_city_contracts(page):
+    page.goto("/territoires/epci/248100737/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Albigeois")
+    expect(
+        page.get_by_role("cell", name="Albi", exact=True)
+        .or_(page.get_by_role("link", name="Albi", exact=True))
+        .first
+    ).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("Quartiers prioritaires"))).to_be_visible()
+    expect(page.locator("[data-sl-map][data-loaded]")).to_have_count(1)
+    assert_accessible(page, "epci-albigeois")
+
+
+def test_national_map_draws_every_department_then_every_epci_offline(page):
+    external = []
+    page.on(
+        "request",
+        lambda request: (
+            external.append(request.url)
+            if not request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+            else None
+        ),
+    )
+    page.goto("/carte/")
+    drawn = page.locator("[data-sl-map][data-loaded]")
+    expect(drawn).to_have_count(1)
+    assert int(drawn.get_attribute("data-loaded")) >= 101
+    assert_accessible(page, "carte-departements")
+    page.get_by_label("EPCI").check()
+    expect(page).to_have_url(re.compile("niveau=epci"))
+    expect(page.locator("[data-sl-map][data-loaded]")).to_have_count(1)
+    assert int(page.locator("[data-sl-map]").get_attribute("data-loaded")) == 1255
+    page.screenshot(path="test-artifacts/carte-epci.png")
+    assert external == [], f"requêtes hors de la plateforme : {external[:5]}"
+
+
+def test_sources_page_lists_each_dataset_with_producer_year_and_licence(page):
+    page.goto("/sources/")
+    table = page.locator("#datasets")
+    expect(table).to_contain_text("COG 2026")
+    expect(table).to_contain_text("Licence Ouverte")
+    expect(table).to_contain_text("IGN")
+    assert table.locator("tbody tr").count() >= 5
+    assert_accessible(page, "sources")
+
+
+def test_unknown_territory_code_gives_a_french_404_page(page):
+    response = page.goto("/territoires/commune/99999/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page introuvable")
+    assert_accessible(page, "page-404")
