@@ -110,16 +110,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "santelocale" / "static"]
-# Hashed, compressed file names need `collectstatic` (done by `santelocale serve`); tests and development
-# serve the files as they are.
-STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
+# Compressed (gzip, brotli) copies made by `collectstatic` (run by `santelocale serve`). Not the *manifest*
+# storage: it rewrites url() inside DSFR's CSS, which breaks the Subresource Integrity hashes that
+# django-dsfr puts on its <link> and <script> tags, and the browser would then refuse the design system.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if STATIC_MANIFEST
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 # Without collectstatic (tests, `runserver`), serve straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = True

@@ -10,7 +10,7 @@ import shapely
 from django.db import transaction
 from django.db.models import Q
 
-from santelocale.territories.enums import Level
+from santelocale.territories.enums import Level, Zoom
 from santelocale.territories.models import (
     Boundary,
     CityContract,
@@ -288,6 +288,7 @@ class TerritoryPage:
     facts: list[tuple[str, str, str | None]]
     tables: list[Table]
     map_url: str
+    map_zoom: str
     source_note: str
 
 
@@ -460,6 +461,7 @@ def describe_territory(obj) -> TerritoryPage:
         facts=facts,
         tables=tables,
         map_url=reverse("territories:territory_geojson", args=[level, code]),
+        map_zoom={Level.REGION: Zoom.LOW, Level.DEPARTMENT: Zoom.MEDIUM}.get(level, Zoom.HIGH),
         source_note="Découpage administratif COG 2026 (INSEE, DGCL) ; contours IGN 2018 simplifiés.",
     )
 

@@ -60,7 +60,7 @@ def test_national_map_draws_every_department_then_every_epci_offline(page):
     expect(drawn).to_have_count(1)
     assert int(drawn.get_attribute("data-loaded")) >= 101
     assert_accessible(page, "carte-departements")
-    page.get_by_label("EPCI").check()
+    page.locator("label[for=niveau-epci]").click()
     expect(page).to_have_url(re.compile("niveau=epci"))
     expect(page.locator("[data-sl-map][data-loaded]")).to_have_count(1)
     assert int(page.locator("[data-sl-map]").get_attribute("data-loaded")) == 1255

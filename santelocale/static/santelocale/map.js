@@ -31,7 +31,7 @@
   }
 
   function init(element) {
-    var map = L.map(element, { zoomControl: true, attributionControl: true, preferCanvas: false, minZoom: 2, maxZoom: 14 });
+    var map = L.map(element, { zoomControl: true, attributionControl: true, zoomSnap: 0.25, minZoom: 2, maxZoom: 14 });
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution("Contours IGN, COG 2026 INSEE");
     map.setView([46.6, 2.4], 5);
@@ -40,11 +40,32 @@
     var layer = null;
     var currentZoom = null;
     var fitted = false;
+    var legend = null;
+
+    function showLegend(breaks) {
+      if (legend) { map.removeControl(legend); }
+      legend = L.control({ position: "bottomleft" });
+      legend.onAdd = function () {
+        var box = L.DomUtil.create("div", "sl-map-legend leaflet-bar");
+        var lines = ["<strong>Population</strong>"];
+        var lower = 0;
+        for (var i = 0; i < RAMP.length; i++) {
+          var upper = i < breaks.length ? breaks[i] : null;
+          var label = upper === null ? "plus de " + formatNumber(lower) : formatNumber(lower) + " à " + formatNumber(upper);
+          lines.push('<span class="sl-swatch" style="background:' + RAMP[i] + '"></span>' + label);
+          lower = upper;
+        }
+        box.innerHTML = lines.join("<br>");
+        return box;
+      };
+      legend.addTo(map);
+    }
 
     function draw(data) {
       if (layer) { map.removeLayer(layer); }
       var choropleth = zoomable;
       var breaks = choropleth ? quantiles(data.features.map(function (f) { return f.properties.population; })) : [];
+      if (choropleth) { showLegend(breaks); }
       layer = L.geoJSON(data, {
         style: function (feature) {
           if (choropleth) {
@@ -69,7 +90,7 @@
     }
 
     function load() {
-      var zoom = zoomable ? zoomClass(map.getZoom()) : "medium";
+      var zoom = zoomable ? zoomClass(map.getZoom()) : (element.getAttribute("data-zoom") || "medium");
       if (zoom === currentZoom) { return; }
       currentZoom = zoom;
       element.setAttribute("aria-busy", "true");
