@@ -1,0 +1,136 @@
+"""Every URL with every persona: who gets the page, who is sent to log in, who is refused.
+
+A new URL pattern fails ``test_every_url_pattern_is_walked`` until it is added to the table below.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from santelocale.territories.services import save_perimeter
+
+pytestmark = pytest.mark.django_db
+
+OK, LOGIN, DENIED, REDIRECT = 200, "login", 403, 302
+PERSONAS = ["anonymous", "alice", "bob", "charlie"]
+
+
+def _table(perimeter_id):
+    """URL → expected answer for (anonymous, alice the author, bob reader of her organisation, charlie)."""
+    p = perimeter_id
+    return {
+        "/": (OK, OK, OK, OK),
+        "/territoires/?q=albi": (OK, OK, OK, OK),
+        "/territoires/commune/81004/": (OK, OK, OK, OK),
+        "/carte/": (OK, OK, OK, OK),
+        "/sources/": (OK, OK, OK, OK),
+        "/geo/departement.geojson?zoom=low": (OK, OK, OK, OK),
+        "/geo/territoire/commune/81004.geojson": (OK, OK, OK, OK),
+        "/perimetres/": (LOGIN, OK, OK, OK),
+        "/perimetres/nouveau/": (LOGIN, OK, OK, OK),
+        "/perimetres/recherche/?q=albi": (LOGIN, OK, OK, OK),
+        f"/perimetres/{p}/": (LOGIN, OK, OK, OK),
+        f"/perimetres/{p}/modifier/": (LOGIN, OK, DENIED, DENIED),
+        f"/perimetres/{p}.geojson": (LOGIN, OK, OK, OK),
+        "/comptes/connexion/": (OK, REDIRECT, REDIRECT, REDIRECT),
+        "/api/openapi.json": (OK, OK, OK, OK),
+        "/api/docs": (OK, OK, OK, OK),
+        "/api/regions": (OK, OK, OK, OK),
+        "/api/sources": (OK, OK, OK, OK),
+        "/api/territoires/recherche?q=albi": (OK, OK, OK, OK),
+        "/api/territoires/commune/81004": (OK, OK, OK, OK),
+        "/api/perimetres": (401, OK, OK, OK),
+        f"/api/perimetres/{p}": (401, OK, OK, OK),
+        "/admin/": (REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    }
+
+
+#: POST-only URLs: (url, expected per persona) — the author may act, others are refused.
+def _post_table(perimeter_id):
+    p = perimeter_id
+    return {
+        "/perimetres/selection/": (LOGIN, OK, OK, OK),
+        f"/perimetres/{p}/supprimer/": (LOGIN, DENIED, DENIED, REDIRECT),
+        "/comptes/deconnexion/": (REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    }
+
+
+@pytest.fixture
+def personas(client, alice, bob, charlie):
+    return {"anonymous": None, "alice": alice, "bob": bob, "charlie": charlie}
+
+
+def _check(response, expected, url, persona):
+    if expected == LOGIN:
+        assert response.status_code == 302 and "/comptes/connexion/" in response["Location"], (url, persona)
+    else:
+        assert response.status_code == expected, (url, persona, response.status_code)
+
+
+def test_every_get_url_answers_each_persona_as_the_rules_say(client, personas, alice):
+    perimeter = save_perimeter(
+        name="Albi",
+        components=[{"kind": "commune", "code": "81004"}],
+        user=alice,
+        organisation=alice.editor_organisation(),
+    )
+    for url, expectations in _table(perimeter.public_id).items():
+        for persona, expected in zip(PERSONAS, expectations, strict=True):
+            client.logout()
+            if personas[persona]:
+                client.force_login(personas[persona])
+            _check(client.get(url), expected, url, persona)
+
+
+def test_every_post_url_answers_each_persona_as_the_rules_say(client, personas, charlie):
+    # The perimeter belongs to Charlie here, so that deleting it comes last (after the refusals).
+    perimeter = save_perimeter(
+        name="Castres",
+        components=[{"kind": "commune", "code": "81065"}],
+        user=charlie,
+        organisation=charlie.editor_organisation(),
+    )
+    for url, expectations in _post_table(perimeter.public_id).items():
+        for persona, expected in zip(PERSONAS, expectations, strict=True):
+            client.logout()
+            if personas[persona]:
+                client.force_login(personas[persona])
+            _check(client.post(url, {"component": ["commune:81004"]}), expected, url, persona)
+
+
+def _patterns(resolver, prefix=""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _patterns(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern)
+
+
+def _as_regex(pattern: str) -> re.Pattern:
+    """Turn a Django route (``perimetres/<uuid:public_id>/``) into a regex matching concrete paths."""
+    regex = re.sub(
+        r"<uuid:\w+>", "[0-9a-f-]{36}", re.escape("/" + pattern).replace(r"\<", "<").replace(r"\>", ">")
+    )
+    regex = re.sub(r"<(?:str:)?\w+>", "[^/]+", regex)
+    return re.compile(f"^{regex}$")
+
+
+def test_every_url_pattern_is_walked():
+    sample = "00000000-0000-0000-0000-000000000000"
+    walked = {url.split("?")[0] for url in (*_table(sample), *_post_table(sample))}
+    missing = [
+        pattern
+        for pattern in _patterns(get_resolver())
+        if not pattern.startswith("admin/")
+        and not (pattern.startswith("api/") and pattern not in {"api/openapi.json", "api/docs"})
+        and not any(_as_regex(pattern).match(url) for url in walked)
+    ]
+    assert missing == [], f"URL sans ligne dans la table des droits : {missing}"
+
+
+def test_every_api_operation_is_walked(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    walked = {url.split("?")[0] for url in _table("{public_id}") if url.startswith("/api/")}
+    templated = {path.replace("{level}", "commune").replace("{code}", "81004") for path in paths}
+    assert templated - walked == set()
