@@ -24,6 +24,16 @@ from santelocale.territories.models import (
 )
 from santelocale.utils.iterables import chunked
 
+#: Places the national map can be recentred on: (label, "south,west,north,east").
+MAP_VIEWS = [
+    ("Métropole", "41.2,-5.3,51.2,9.7"),
+    ("Guadeloupe", "15.8,-61.9,16.55,-61.0"),
+    ("Martinique", "14.38,-61.25,14.9,-60.8"),
+    ("Guyane", "2.1,-54.6,5.8,-51.6"),
+    ("La Réunion", "-21.4,55.2,-20.85,55.85"),
+    ("Mayotte", "-13.0,45.0,-12.63,45.3"),
+]
+
 NATIONAL_LEVELS = {Level.REGION: Region, Level.DEPARTMENT: Department, Level.EPCI: Epci}
 
 

@@ -93,7 +93,7 @@ def national_map(request):
     return render(
         request,
         "territories/map.html",
-        {"level": level, "choices": choices, "level_label": Level(level).label},
+        {"level": level, "choices": choices, "level_label": Level(level).label, "views": geo.MAP_VIEWS},
     )
 
 

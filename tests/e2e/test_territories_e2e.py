@@ -65,6 +65,13 @@ def test_national_map_draws_every_department_then_every_epci_offline(page):
     expect(page.locator("[data-sl-map][data-loaded]")).to_have_count(1)
     assert int(page.locator("[data-sl-map]").get_attribute("data-loaded")) == 1255
     page.screenshot(path="test-artifacts/carte-epci.png")
+    with page.expect_response(re.compile(r"/geo/epci\.geojson\?zoom=high")) as detailed:
+        page.get_by_role("button", name="La Réunion").click()
+    assert detailed.value.status == 200
+    center = page.evaluate("() => document.getElementById('map').slMap.getCenter()")
+    assert -21.5 < center["lat"] < -20.8 and 55.1 < center["lng"] < 55.9
+    expect(page.locator("[data-sl-map]")).to_have_attribute("data-loaded", "1255")
+    page.screenshot(path="test-artifacts/carte-epci-reunion.png")
     assert external == [], f"requêtes hors de la plateforme : {external[:5]}"
 
 

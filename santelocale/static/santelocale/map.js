@@ -111,11 +111,21 @@
     }
 
     if (zoomable) { map.on("zoomend", load); }
+    element.slMap = map;
     load();
+  }
+
+  function fitFromButton(event) {
+    var button = event.target.closest("[data-sl-fit]");
+    if (!button) { return; }
+    var target = document.getElementById(button.getAttribute("aria-controls"));
+    var b = button.getAttribute("data-sl-fit").split(",").map(Number);
+    if (target && target.slMap) { target.slMap.fitBounds([[b[0], b[1]], [b[2], b[3]]]); }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     if (typeof L === "undefined") { return; }
     document.querySelectorAll("[data-sl-map]").forEach(init);
+    document.addEventListener("click", fitFromButton);
   });
 })();
