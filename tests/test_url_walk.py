@@ -61,42 +61,46 @@ def personas(client, alice, bob, charlie):
     return {"anonymous": None, "alice": alice, "bob": bob, "charlie": charlie}
 
 
-def _check(response, expected, url, persona):
-    if expected == LOGIN:
-        assert response.status_code == 302 and "/comptes/connexion/" in response["Location"], (url, persona)
-    else:
-        assert response.status_code == expected, (url, persona, response.status_code)
-
-
-def test_every_get_url_answers_each_persona_as_the_rules_say(client, personas, alice):
-    perimeter = save_perimeter(
-        name="Albi",
-        components=[{"kind": "commune", "code": "81004"}],
-        user=alice,
-        organisation=alice.editor_organisation(),
-    )
-    for url, expectations in _table(perimeter.public_id).items():
+def _walk(client, personas, table, request):
+    """Call ``request(url)`` for every URL of ``table`` as every persona and check the answer."""
+    for url, expectations in table.items():
         for persona, expected in zip(PERSONAS, expectations, strict=True):
             client.logout()
             if personas[persona]:
                 client.force_login(personas[persona])
-            _check(client.get(url), expected, url, persona)
+            response = request(url)
+            if expected == LOGIN:
+                assert response.status_code == 302 and "/comptes/connexion/" in response["Location"], (
+                    url,
+                    persona,
+                )
+            else:
+                assert response.status_code == expected, (url, persona, response.status_code)
+
+
+def _perimeter_of(user, name, code):
+    return save_perimeter(
+        name=name,
+        components=[{"kind": "commune", "code": code}],
+        user=user,
+        organisation=user.editor_organisation(),
+    )
+
+
+def test_every_get_url_answers_each_persona_as_the_rules_say(client, personas, alice):
+    perimeter = _perimeter_of(alice, "Albi", "81004")
+    _walk(client, personas, _table(perimeter.public_id), client.get)
 
 
 def test_every_post_url_answers_each_persona_as_the_rules_say(client, personas, charlie):
     # The perimeter belongs to Charlie here, so that deleting it comes last (after the refusals).
-    perimeter = save_perimeter(
-        name="Castres",
-        components=[{"kind": "commune", "code": "81065"}],
-        user=charlie,
-        organisation=charlie.editor_organisation(),
+    perimeter = _perimeter_of(charlie, "Castres", "81065")
+    _walk(
+        client,
+        personas,
+        _post_table(perimeter.public_id),
+        lambda url: client.post(url, {"component": ["commune:81004"]}),
     )
-    for url, expectations in _post_table(perimeter.public_id).items():
-        for persona, expected in zip(PERSONAS, expectations, strict=True):
-            client.logout()
-            if personas[persona]:
-                client.force_login(personas[persona])
-            _check(client.post(url, {"component": ["commune:81004"]}), expected, url, persona)
 
 
 def _patterns(resolver, prefix=""):

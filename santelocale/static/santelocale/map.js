@@ -33,7 +33,7 @@
   function init(element) {
     var map = L.map(element, { zoomControl: true, attributionControl: true, zoomSnap: 0.25, minZoom: 2, maxZoom: 14 });
     map.attributionControl.setPrefix(false);
-    map.attributionControl.addAttribution("Contours IGN, COG 2026 INSEE");
+    map.attributionControl.addAttribution("Contours IGN 2018 simplifiés, COG 2026");
     map.setView([46.6, 2.4], 5);
     var baseUrl = element.getAttribute("data-geojson-url");
     var zoomable = element.hasAttribute("data-zoomable");
