@@ -61,3 +61,31 @@ def test_perimeter_with_unknown_codes_is_refused_listing_them_and_nothing_is_sav
 def test_anonymous_visitor_is_sent_to_login_for_perimeters(page):
     page.goto("/perimetres/nouveau/")
     expect(page).to_have_url(re.compile(r"/comptes/connexion/\?next="))
+
+
+def test_coordinator_edits_then_deletes_a_perimeter_and_logs_out(coordinator_page):
+    page = coordinator_page
+    page.goto("/perimetres/nouveau/")
+    page.get_by_label("Nom du périmètre").fill("Tarn et Albi (e2e)")
+    page.get_by_label(re.compile("Ou collez des codes")).fill("81 81004")
+    page.get_by_role("button", name="Enregistrer le périmètre").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tarn et Albi (e2e)")
+    whole = int(re.sub(r"\D", "", page.locator("#perimeter-population").inner_text()))
+    page.get_by_role("link", name="Modifier").click()
+    page.get_by_label("Nom du périmètre").fill("Albi seule (e2e)")
+    page.get_by_role("button", name=re.compile("Retirer Tarn")).click()
+    expect(page.locator("#perimeter-summary")).to_contain_text("1 commune ")
+    assert_accessible(page, "perimetre-modification")
+    page.get_by_role("button", name="Enregistrer le périmètre").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Albi seule (e2e)")
+    albi = int(re.sub(r"\D", "", page.locator("#perimeter-population").inner_text()))
+    assert 40_000 < albi < whole
+    page.goto("/perimetres/")
+    assert_accessible(page, "perimetres-liste")
+    page.get_by_role("link", name="Albi seule (e2e)").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Supprimer").click()
+    expect(page.get_by_role("status")).to_contain_text("supprimé")
+    expect(page.get_by_role("link", name="Albi seule (e2e)")).to_have_count(0)
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_role("link", name="Se connecter")).to_be_visible()

@@ -90,3 +90,20 @@ def test_unknown_territory_code_gives_a_french_404_page(page):
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Page introuvable")
     assert_accessible(page, "page-404")
+
+
+@pytest.mark.parametrize(
+    ("url", "heading", "name"),
+    [
+        ("/territoires/qpv/QP066007/", "Bas-Vernet Nouveau QPV", "qpv"),
+        ("/territoires/contrat-de-ville/2015-CV001/", "CC de la Plaine de l'Ain", "contrat-de-ville"),
+        ("/territoires/departement/81/", "Tarn", "departement"),
+        ("/territoires/region/76/", "Occitanie", "region"),
+    ],
+)
+def test_qpv_city_contract_department_and_region_pages_draw_their_map(page, url, heading, name):
+    page.goto(url)
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    expect(page.locator("[data-sl-map][data-loaded]")).to_have_count(1)
+    assert int(page.locator("[data-sl-map]").get_attribute("data-loaded")) >= 1
+    assert_accessible(page, f"territoire-{name}")
