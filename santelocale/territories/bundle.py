@@ -75,19 +75,25 @@ def _read_json(data_dir: Path, name: str):
         raise BundleError(f"Fichier illisible ou corrompu : {path} ({exc})") from exc
 
 
+def read_manifest(data_dir: Path) -> tuple[str, dict, dict]:
+    """Return ``(bundle_version, files, counts)`` from ``data_dir/MANIFEST.json``.
+
+    Raises ``BundleError`` when the manifest is missing, unreadable or lacks one of these fields.
+    """
+    manifest = _read_json(data_dir, "MANIFEST.json")
+    try:
+        return manifest["bundle_version"], manifest["files"], manifest["counts"]
+    except (KeyError, TypeError) as exc:
+        raise BundleError(f"Manifeste incomplet : {data_dir / 'MANIFEST.json'} (champ {exc} absent)") from exc
+
+
 def read_bundle(data_dir: Path, progress: Callable[[str], None] = lambda _msg: None) -> Bundle:
     """Return the bundle in ``data_dir`` after checking every file against its manifest.
 
     Raises ``BundleError`` (French message naming the file) for a missing manifest or file, a checksum
     mismatch, unreadable JSON or a record missing a required field.
     """
-    manifest = _read_json(data_dir, "MANIFEST.json")
-    try:
-        files = manifest["files"]
-        version = manifest["bundle_version"]
-        counts = manifest["counts"]
-    except (KeyError, TypeError) as exc:
-        raise BundleError(f"Manifeste incomplet : {data_dir / 'MANIFEST.json'} (champ {exc} absent)") from exc
+    version, files, counts = read_manifest(data_dir)
     for name, meta in sorted(files.items()):
         path = data_dir / name
         if not path.is_file():

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
 
 from santelocale.territories import geo
@@ -64,6 +65,7 @@ def _national_etag(request, level):
 
 
 @require_GET
+@gzip_page
 @condition(etag_func=_national_etag)
 def national_geojson(request, level):
     if level not in geo.NATIONAL_LEVELS:
@@ -76,6 +78,7 @@ def _territory_etag(request, level, code):
 
 
 @require_GET
+@gzip_page
 @condition(etag_func=_territory_etag)
 def territory_geojson(request, level, code):
     try:
@@ -239,6 +242,7 @@ def perimeter_delete(request, public_id):
 
 @login_required
 @require_GET
+@gzip_page
 def perimeter_geojson(request, public_id):
     perimeter = get_object_or_404(Perimeter.objects.restrict(request.user, "view"), public_id=public_id)
     return _geojson_response(geo.perimeter_layer(perimeter))

@@ -138,3 +138,10 @@ def test_the_selection_fragment_adds_and_removes_territories(alice_client):
 
 def test_an_unknown_perimeter_is_a_404(alice_client):
     assert alice_client.get(f"/perimetres/{uuid.uuid4()}/").status_code == 404
+
+
+def test_map_layers_are_gzipped_for_browsers_that_accept_it(client):
+    plain = client.get("/geo/epci.geojson?zoom=low")
+    zipped = client.get("/geo/epci.geojson?zoom=low", headers={"Accept-Encoding": "gzip"})
+    assert zipped["Content-Encoding"] == "gzip"
+    assert len(zipped.content) * 3 < len(plain.content)

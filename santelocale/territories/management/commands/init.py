@@ -1,13 +1,14 @@
 """`santelocale init`: migrate, then load the data bundle (idempotent)."""
 
 import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from santelocale.territories.bundle import BundleError, is_loaded, load_bundle, read_bundle
+from santelocale.territories.bundle import BundleError, is_loaded, load_bundle, read_bundle, read_manifest
 
 
 class Command(BaseCommand):
@@ -19,8 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="sans barres de progression")
 
     def handle(self, *args, data_dir, force, no_progress, **options):
-        from pathlib import Path
-
         verbosity = options["verbosity"]
         self.stdout.write("Migration de la base de données…")
         call_command("migrate", interactive=False, verbosity=0)
@@ -37,12 +36,12 @@ class Command(BaseCommand):
             )
 
         try:
-            bundle = read_bundle(Path(data_dir), progress=lambda msg: verbosity and self.stdout.write(msg))
-            if is_loaded(bundle.version) and not force:
-                self.stdout.write(
-                    self.style.SUCCESS(f"Lot de données {bundle.version} déjà chargé : rien à faire.")
-                )
+            # The manifest alone tells whether this bundle is already loaded: no need to parse the rest.
+            version, _files, _counts = read_manifest(Path(data_dir))
+            if is_loaded(version) and not force:
+                self.stdout.write(self.style.SUCCESS(f"Lot de données {version} déjà chargé : rien à faire."))
                 return
+            bundle = read_bundle(Path(data_dir), progress=lambda msg: verbosity and self.stdout.write(msg))
             release = load_bundle(bundle, bar_factory)
         except BundleError as exc:
             raise CommandError(f"{exc}\nLa base de données n’a pas été modifiée.") from exc
