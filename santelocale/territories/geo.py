@@ -14,14 +14,12 @@ from django.core.cache import cache
 from santelocale.territories.enums import ZOOM_TOLERANCE, Level, Zoom
 from santelocale.territories.models import (
     Boundary,
-    CityContract,
-    Commune,
     DataRelease,
     Department,
     Epci,
-    PriorityNeighbourhood,
     Region,
 )
+from santelocale.territories.services import qpvs_in
 from santelocale.utils.iterables import chunked
 
 #: Places the national map can be recentred on: (label, "south,west,north,east").
@@ -144,25 +142,11 @@ def territory_layer(obj, zoom: str) -> bytes:
             features += _features(Level.COMMUNE, children, zoom)
         else:
             features += _features(level, {str(obj.pk): _props(obj, "territoire")}, zoom)
-        qpvs = qpvs_touching(obj)
+        qpvs = qpvs_in(obj)
         features += _features(Level.QPV, {q.code: _props(q, "qpv") for q in qpvs}, Zoom.HIGH)
         return _collection(features, niveau=level, code=str(obj.pk), zoom=zoom)
 
     return _cached(f"territory:{obj.level}:{obj.pk}:{zoom}", build)
-
-
-def qpvs_touching(obj):
-    """Return the QPV lying in (or being) the territory ``obj``."""
-    if isinstance(obj, PriorityNeighbourhood):
-        return PriorityNeighbourhood.objects.filter(pk=obj.pk)
-    if isinstance(obj, Commune):
-        communes = Commune.objects.filter(pk=obj.pk)
-    elif isinstance(obj, CityContract):
-        communes = obj.communes.all()
-    else:
-        key = {Region: "region", Department: "department", Epci: "epci"}[type(obj)]
-        communes = Commune.objects.filter(**{key: obj})
-    return PriorityNeighbourhood.objects.filter(communes__in=communes).distinct().order_by("code")
 
 
 def perimeter_layer(perimeter) -> bytes:
@@ -180,6 +164,6 @@ def perimeter_layer(perimeter) -> bytes:
                 "geometry": json.loads(perimeter.geometry),
             }
         )
-    qpvs = PriorityNeighbourhood.objects.filter(communes__perimeters=perimeter).distinct()
+    qpvs = qpvs_in(perimeter)
     features += _features(Level.QPV, {q.code: _props(q, "qpv") for q in qpvs}, Zoom.HIGH)
     return _collection(features, niveau="perimetre", code=str(perimeter.public_id))

@@ -319,10 +319,25 @@ def _commune_rows(communes) -> list[list[tuple[str, str | None]]]:
     ]
 
 
-def _qpv_table(obj) -> Table:
-    from santelocale.territories.geo import qpvs_touching
+def communes_of(obj):
+    """Return the queryset of the current communes making up a territory or a perimeter."""
+    if isinstance(obj, Commune):
+        return Commune.objects.filter(pk=obj.pk)
+    if isinstance(obj, (PriorityNeighbourhood, CityContract, Perimeter)):
+        return obj.communes.all()
+    key = {Region: "region", Department: "department", Epci: "epci"}[type(obj)]
+    return Commune.objects.filter(**{key: obj})
 
-    qpvs = qpvs_touching(obj).select_related("department")
+
+def qpvs_in(obj):
+    """Return the QPV lying in (or being) a territory or a perimeter."""
+    if isinstance(obj, PriorityNeighbourhood):
+        return PriorityNeighbourhood.objects.filter(pk=obj.pk)
+    return PriorityNeighbourhood.objects.filter(communes__in=communes_of(obj)).distinct().order_by("code")
+
+
+def _qpv_table(obj) -> Table:
+    qpvs = qpvs_in(obj).select_related("department")
     return Table(
         title="Quartiers prioritaires de la politique de la ville (QPV)",
         columns=["Quartier", "Code", "Génération", "Population du quartier"],
@@ -332,6 +347,11 @@ def _qpv_table(obj) -> Table:
         ],
         caption_note="QPV de 2015, région Occitanie seulement : la liste nationale n’est pas encore chargée.",
     )
+
+
+def describe_perimeter(perimeter: Perimeter) -> list[Table]:
+    """Return the lists of a perimeter's page: the QPV inside it and the contrats de ville it touches."""
+    return [_qpv_table(perimeter), _city_contract_table(communes_of(perimeter))]
 
 
 def _city_contract_table(communes) -> Table:

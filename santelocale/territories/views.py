@@ -14,7 +14,9 @@ from santelocale.territories.forms import PerimeterForm
 from santelocale.territories.models import DataRelease, Dataset, Perimeter
 from santelocale.territories.services import (
     PERIMETER_LEVELS,
+    SEARCH_LEVELS,
     PerimeterError,
+    describe_perimeter,
     describe_territory,
     get_territory,
     parse_codes,
@@ -27,16 +29,33 @@ GEOJSON = "application/geo+json"
 
 
 def home(request):
-    return render(request, "territories/home.html", {"release": DataRelease.objects.first()})
+    return render(
+        request,
+        "territories/home.html",
+        {
+            "release": DataRelease.objects.first(),
+            "level_choices": [(value, Level(value).label) for value in SEARCH_LEVELS],
+        },
+    )
 
 
 @require_GET
 def search(request):
     query = request.GET.get("q", "").strip()
-    levels = [level for level in request.GET.getlist("niveau") if level in Level.values] or None
+    level = request.GET.get("niveau", "")
+    levels = [level] if level in SEARCH_LEVELS else None
     results = search_territories(query, levels=levels, limit=30) if query else []
     template = "territories/_search_results.html" if request.htmx else "territories/search.html"
-    return render(request, template, {"query": query, "results": results})
+    return render(
+        request,
+        template,
+        {
+            "query": query,
+            "results": results,
+            "level": level,
+            "level_choices": [(value, Level(value).label) for value in SEARCH_LEVELS],
+        },
+    )
 
 
 def territory_detail(request, level, code):
@@ -225,6 +244,7 @@ def perimeter_detail(request, public_id):
             "communes": communes[:500],
             "commune_total": perimeter.commune_count,
             "can_change": request.user.has_perm("territories.change_perimeter", perimeter),
+            "tables": describe_perimeter(perimeter),
         },
     )
 

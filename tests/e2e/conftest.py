@@ -81,6 +81,8 @@ def live_url(e2e_database_url):
     _santelocale("init", "--no-progress", env=env)
     _santelocale("demo", "--password", DEMO_PASSWORD, env=env)
     port = _free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = (ARTIFACTS / "server.log").open("w")
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("santelocale")),
@@ -92,7 +94,7 @@ def live_url(e2e_database_url):
         ],
         env=env,
         cwd=ROOT,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -103,8 +105,8 @@ def live_url(e2e_database_url):
             break
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
-                output = server.stdout.read().decode() if server.stdout else ""
                 server.kill()
+                output = (ARTIFACTS / "server.log").read_text()
                 raise RuntimeError(f"Le serveur n’a pas démarré :\n{output}") from None
             time.sleep(0.3)
     yield url

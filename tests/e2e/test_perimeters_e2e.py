@@ -39,6 +39,8 @@ def test_coordinator_builds_a_perimeter_from_search_and_sees_population_and_map(
     population = int(re.sub(r"\D", "", page.locator("#perimeter-population").inner_text()))
     assert population == shown > 50_000
     expect(page.locator("[data-sl-map][data-loaded]")).to_have_count(1)
+    expect(page.get_by_role("heading", name=re.compile("Quartiers prioritaires"))).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("CA de l.Albigeois|Albi", re.I)).first).to_be_visible()
     assert_accessible(page, "perimetre-detail")
     page.goto("/perimetres/")
     expect(page.get_by_role("link", name="Albi et Castres (e2e)")).to_be_visible()

@@ -32,6 +32,19 @@ def test_search_by_postcode_and_siren_without_javascript_submit(page):
     expect(page.get_by_role("link", name="Toulouse Métropole")).to_be_visible()
 
 
+def test_search_narrowed_to_departments_with_the_type_filter(page):
+    page.goto("/territoires/")
+    page.get_by_label(re.compile("Rechercher un territoire")).fill("paris")
+    results = page.locator("#search-results")
+    expect(results.get_by_role("link", name="Paris", exact=True).first).to_be_visible()
+    page.get_by_label("Type de territoire").select_option("departement")
+    expect(results).to_contain_text("1 résultat")
+    expect(results.get_by_role("link", name="Paris", exact=True)).to_have_attribute(
+        "href", "/territoires/departement/75/"
+    )
+    assert_accessible(page, "recherche-filtre-departement")
+
+
 def test_epci_page_lists_member_communes_qpv_and_city_contracts(page):
     page.goto("/territoires/epci/248100737/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Albigeois")

@@ -145,3 +145,18 @@ def test_map_layers_are_gzipped_for_browsers_that_accept_it(client):
     zipped = client.get("/geo/epci.geojson?zoom=low", headers={"Accept-Encoding": "gzip"})
     assert zipped["Content-Encoding"] == "gzip"
     assert len(zipped.content) * 3 < len(plain.content)
+
+
+def test_search_can_be_narrowed_to_one_kind_of_territory(client):
+    html = client.get("/territoires/?q=paris&niveau=departement").content.decode()
+    assert "Département" in html and "/territoires/departement/75/" in html
+    assert "/territoires/commune/75056/" not in html
+
+
+def test_a_perimeter_page_lists_its_qpv_and_city_contracts(alice_client, alice):
+    perimeter = save_perimeter(
+        name="Perpignan", components=[{"kind": "commune", "code": "66136"}], user=alice
+    )
+    html = alice_client.get(perimeter.get_absolute_url()).content.decode()
+    assert "QP066007" in html and "Bas-Vernet" in html
+    assert "Contrats de ville" in html and "Perpignan" in html

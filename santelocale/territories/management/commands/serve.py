@@ -35,6 +35,11 @@ class Command(BaseCommand):
                 bind,
                 "--workers",
                 str(workers),
+                # Threads: browsers open speculative connections that would hold a sync worker idle.
+                "--worker-class",
+                "gthread",
+                "--threads",
+                "4",
                 "--access-logfile",
                 "-",
                 "--timeout",
