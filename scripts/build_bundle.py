@@ -675,8 +675,9 @@ def build_sources() -> list[dict]:
             "files": ["contrats_de_ville.json"],
             "notes": "434 contrats sous forme de points (pas de périmètre). Codes, libellés et SIREN d'EPCI "
             "identiques à ceux des contrats de ville 2015–2020 (EPCI d'avant les fusions de 2017) : "
-            "172 SIREN n'existent plus en 2026, leurs communes ne sont pas rattachées. Le champ pop semble "
-            "être la population des QPV du contrat, pas celle de l'EPCI.",
+            "172 SIREN n'existent plus en 2026 : ce fichier ne leur rattache aucune commune, la plateforme "
+            "prend alors celles du périmètre CGET. Le champ pop semble être la population des QPV du "
+            "contrat, pas celle de l'EPCI.",
         },
     ]
 

@@ -94,7 +94,7 @@ def test_sources_page_lists_each_dataset_with_producer_year_and_licence(page):
     expect(table).to_contain_text("COG 2026")
     expect(table).to_contain_text("Licence Ouverte")
     expect(table).to_contain_text("IGN")
-    assert table.locator("tbody tr").count() >= 5
+    assert table.locator(".sl-dataset").count() >= 5
     assert_accessible(page, "sources")
 
 
