@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from santelocale.utils.env import env_bool, env_list, env_path, env_str
+from santelocale.utils.env import env_bool, env_list, env_path, env_str, read_or_create_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = env_path("SANTELOCALE_VAR_DIR", BASE_DIR / "var")
@@ -17,7 +17,7 @@ DATA_DIR = env_path("SANTELOCALE_DATA_DIR", BASE_DIR / "data")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+SECRET_KEY = env_str("SECRET_KEY") or read_or_create_secret(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

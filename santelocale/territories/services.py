@@ -289,6 +289,7 @@ class TerritoryPage:
     tables: list[Table]
     map_url: str
     map_zoom: str
+    perimeter_component: str | None
     source_note: str
 
 
@@ -482,6 +483,7 @@ def describe_territory(obj) -> TerritoryPage:
         tables=tables,
         map_url=reverse("territories:territory_geojson", args=[level, code]),
         map_zoom={Level.REGION: Zoom.LOW, Level.DEPARTMENT: Zoom.MEDIUM}.get(level, Zoom.HIGH),
+        perimeter_component=f"{level}:{code}" if level in PERIMETER_LEVELS else None,
         source_note="Découpage administratif COG 2026 (INSEE, DGCL) ; contours IGN 2018 simplifiés.",
     )
 

@@ -183,9 +183,14 @@ def perimeter_edit(request, public_id=None):
     if request.method == "GET":
         initial = {"name": perimeter.name, "description": perimeter.description} if perimeter else {}
         form = PerimeterForm(initial=initial)
-        components = (
-            [{"kind": c["kind"], "code": c["code"]} for c in perimeter.components] if perimeter else []
-        )
+        if perimeter:
+            components = [{"kind": c["kind"], "code": c["code"]} for c in perimeter.components]
+        else:
+            # "Composer un périmètre à partir de ce territoire": ?ajouter=epci:248100737
+            components = [
+                {"kind": kind, "code": code}
+                for kind, _, code in (value.partition(":") for value in request.GET.getlist("ajouter"))
+            ]
         return render(
             request,
             "territories/perimeter_form.html",

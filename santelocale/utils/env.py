@@ -49,3 +49,18 @@ def env_path(name: str, default: Path) -> Path:
     """Return the variable as a path (not required to exist)."""
     raw = os.environ.get(name)
     return Path(raw).expanduser() if raw else default
+
+
+def read_or_create_secret(path: Path) -> str:
+    """Return the secret stored in ``path``, creating it (random, readable by the owner only) if absent.
+
+    Lets `make run` work with no configuration while every installation gets its own key.
+    """
+    if path.exists():
+        return path.read_text().strip()
+    import secrets
+
+    secret = secrets.token_urlsafe(50)
+    path.touch(mode=0o600)
+    path.write_text(secret)
+    return secret

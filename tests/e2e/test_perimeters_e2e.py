@@ -91,3 +91,14 @@ def test_coordinator_edits_then_deletes_a_perimeter_and_logs_out(coordinator_pag
     expect(page.get_by_role("link", name="Albi seule (e2e)")).to_have_count(0)
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
+
+
+def test_a_perimeter_can_start_from_a_territory_page(coordinator_page):
+    page = coordinator_page
+    page.goto("/territoires/epci/248100737/")
+    page.get_by_role("link", name="Composer un périmètre à partir de ce territoire").click()
+    expect(page.locator("#perimeter-components")).to_contain_text("248100737")
+    expect(page.locator("#perimeter-summary")).to_contain_text("communes")
+    page.get_by_label("Nom du périmètre").fill("Albigeois (e2e)")
+    page.get_by_role("button", name="Enregistrer le périmètre").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Albigeois (e2e)")
