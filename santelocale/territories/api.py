@@ -153,7 +153,6 @@ def api_create_perimeter(request, payload: PerimeterIn):
             description=payload.description,
             components=components,
             user=request.user,
-            organisation=request.user.editor_organisation(),
         )
     except PerimeterError as exc:
         return Status(422, {"detail": str(exc), "unknown": exc.unknown})

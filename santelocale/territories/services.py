@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import shapely
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 
 from santelocale.territories.enums import Level, Zoom
 from santelocale.territories.models import (
@@ -26,6 +27,7 @@ from santelocale.utils.iterables import chunked
 from santelocale.utils.text import fold
 
 SEARCH_LEVELS = [Level.REGION, Level.DEPARTMENT, Level.EPCI, Level.COMMUNE, Level.QPV]
+SEARCH_LEVEL_CHOICES = [(str(level), level.label) for level in SEARCH_LEVELS]
 PERIMETER_LEVELS = [Level.COMMUNE, Level.EPCI, Level.DEPARTMENT, Level.QPV]
 MODELS = {
     Level.REGION: Region,
@@ -132,6 +134,18 @@ _CODE_PATTERNS = [
 ]
 
 
+def parse_components(values: list[str]) -> list[dict]:
+    """Turn ``"kind:code"`` values (form fields, ``?ajouter=`` links) into components, dropping repeats."""
+    components, seen = [], set()
+    for value in values:
+        if value in seen:
+            continue
+        seen.add(value)
+        kind, _, code = value.partition(":")
+        components.append({"kind": kind, "code": code})
+    return components
+
+
 def parse_codes(text: str) -> list[dict]:
     """Turn pasted codes (commas, spaces, semicolons or new lines) into perimeter components.
 
@@ -182,7 +196,10 @@ def resolve_components(components: list[dict]) -> ResolvedPerimeter:
             for pk, name in MODELS[level].objects.filter(pk__in=chunk).values_list("pk", "name")
         }
         unknown += [f"{Level(level).label.lower()} {code}" for code in sorted(codes - found.keys())]
-        labelled += [{"kind": str(level), "code": code, "name": found[code]} for code in sorted(found)]
+        labelled += [
+            {"kind": str(level), "label": Level(level).label, "code": code, "name": found[code]}
+            for code in sorted(found)
+        ]
         if level == Level.COMMUNE:
             communes |= found.keys()
         elif level == Level.EPCI:
@@ -232,6 +249,9 @@ def save_perimeter(
 ) -> Perimeter:
     """Create a perimeter (or update ``perimeter``) from its components and return it.
 
+    A new perimeter belongs to ``organisation``, by default the first one where its author may edit; an
+    updated one keeps its organisation.
+
     Population and contour are derived from the resolved communes. Refuses (``PerimeterError``, nothing
     written) an empty name, no component, or any unknown code, listing all the unknown codes.
     """
@@ -246,9 +266,10 @@ def save_perimeter(
     resolved = resolve_components(components)
     geometry, bbox = union_contour(resolved.commune_codes)
     if perimeter is None:
-        perimeter = Perimeter(
-            created_by=user if user and user.is_authenticated else None, organisation=organisation
-        )
+        author = user if user and user.is_authenticated else None
+        if organisation is None and author is not None:
+            organisation = author.editor_organisation()
+        perimeter = Perimeter(created_by=author, organisation=organisation)
     perimeter.name = name
     perimeter.description = description
     perimeter.components = resolved.components
@@ -472,8 +493,6 @@ def describe_territory(obj) -> TerritoryPage:
         tables.insert(1, _city_contract_table(communes))
     kind_label = obj.get_kind_display() if isinstance(obj, Epci) else Level(level).label
     code = obj.slug if isinstance(obj, CityContract) else str(obj.pk)
-    from django.urls import reverse
-
     return TerritoryPage(
         obj=obj,
         level=level,

@@ -14,12 +14,14 @@ from santelocale.territories.forms import PerimeterForm
 from santelocale.territories.models import DataRelease, Dataset, Perimeter
 from santelocale.territories.services import (
     PERIMETER_LEVELS,
+    SEARCH_LEVEL_CHOICES,
     SEARCH_LEVELS,
     PerimeterError,
     describe_perimeter,
     describe_territory,
     get_territory,
     parse_codes,
+    parse_components,
     resolve_components,
     save_perimeter,
     search_territories,
@@ -34,7 +36,7 @@ def home(request):
         "territories/home.html",
         {
             "release": DataRelease.objects.first(),
-            "level_choices": [(value, Level(value).label) for value in SEARCH_LEVELS],
+            "level_choices": SEARCH_LEVEL_CHOICES,
         },
     )
 
@@ -53,7 +55,7 @@ def search(request):
             "query": query,
             "results": results,
             "level": level,
-            "level_choices": [(value, Level(value).label) for value in SEARCH_LEVELS],
+            "level_choices": SEARCH_LEVEL_CHOICES,
         },
     )
 
@@ -135,18 +137,9 @@ def sources(request):
 
 def _posted_components(request) -> list[dict]:
     """Return the components carried by the form (``component=kind:code``), with add/remove applied."""
-    values = request.POST.getlist("component")
-    if request.POST.get("add"):
-        values.append(request.POST["add"])
+    values = request.POST.getlist("component") + [request.POST.get("add", "")]
     removed = request.POST.get("remove")
-    components, seen = [], set()
-    for value in values:
-        if value == removed or value in seen:
-            continue
-        seen.add(value)
-        kind, _, code = value.partition(":")
-        components.append({"kind": kind, "code": code})
-    return components
+    return parse_components([value for value in values if value and value != removed])
 
 
 def _selection_context(components: list[dict]) -> dict:
@@ -157,8 +150,6 @@ def _selection_context(components: list[dict]) -> dict:
         resolved = resolve_components(components)
     except PerimeterError as exc:
         return {"selection": components, "summary": None, "errors": exc.messages}
-    for component in resolved.components:
-        component["label"] = Level(component["kind"]).label
     return {
         "selection": resolved.components,
         "errors": [],
@@ -185,12 +176,8 @@ def perimeter_edit(request, public_id=None):
         form = PerimeterForm(initial=initial)
         if perimeter:
             components = [{"kind": c["kind"], "code": c["code"]} for c in perimeter.components]
-        else:
-            # "Composer un périmètre à partir de ce territoire": ?ajouter=epci:248100737
-            components = [
-                {"kind": kind, "code": code}
-                for kind, _, code in (value.partition(":") for value in request.GET.getlist("ajouter"))
-            ]
+        else:  # "Composer un périmètre à partir de ce territoire": ?ajouter=epci:248100737
+            components = parse_components(request.GET.getlist("ajouter"))
         return render(
             request,
             "territories/perimeter_form.html",
@@ -207,7 +194,6 @@ def perimeter_edit(request, public_id=None):
                 components=components,
                 user=request.user,
                 perimeter=perimeter,
-                organisation=perimeter.organisation if perimeter else request.user.editor_organisation(),
             )
         except PerimeterError as exc:
             errors = exc.messages
