@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import shapely
 from django.db import transaction
 from django.db.models import Sum
 
@@ -28,6 +27,7 @@ from santelocale.territories.models import (
     PriorityNeighbourhood,
     Region,
 )
+from santelocale.utils.iterables import chunked
 from santelocale.utils.text import search_text
 
 BATCH = 2000
@@ -148,17 +148,18 @@ def _upsert(model, rows: list, unique: str, fields: list[str], tick) -> None:
         chunk = rows[start : start + BATCH]
         model.objects.bulk_create(chunk, update_conflicts=True, unique_fields=[unique], update_fields=fields)
         tick(len(chunk))
-    model.objects.exclude(pk__in=[getattr(row, unique) for row in rows]).delete()
+    # Rows no longer in the bundle, deleted in chunks: one `exclude(pk__in=…)` with every commune code would
+    # pass SQLite's limit on query parameters.
+    keep = {getattr(row, unique) for row in rows}
+    stale = [pk for pk in model.objects.values_list("pk", flat=True) if pk not in keep]
+    for chunk in chunked(stale):
+        model.objects.filter(pk__in=chunk).delete()
 
 
 def _boundaries(level: str, items: list[tuple[str, dict]]) -> list[Boundary]:
-    texts = [json.dumps(geometry, separators=(",", ":")) for _code, geometry in items]
-    bounds = shapely.bounds(shapely.from_geojson(texts)) if texts else []
     return [
-        Boundary(
-            level=level, code=code, geometry=text, min_lon=b[0], min_lat=b[1], max_lon=b[2], max_lat=b[3]
-        )
-        for (code, _geometry), text, b in zip(items, texts, bounds, strict=True)
+        Boundary(level=level, code=code, geometry=json.dumps(geometry, separators=(",", ":")))
+        for code, geometry in items
     ]
 
 

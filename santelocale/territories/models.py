@@ -222,7 +222,7 @@ class CityContract(models.Model):
 
 
 class Boundary(models.Model):
-    """The contour of one territory as GeoJSON geometry (WGS 84), with its bounding box.
+    """The contour of one territory as GeoJSON geometry (WGS 84).
 
     Kept apart from the territories so that lists and searches never read geometry.
     """
@@ -230,10 +230,6 @@ class Boundary(models.Model):
     level = models.CharField("niveau", max_length=20, choices=Level.choices)
     code = models.CharField("code", max_length=16)
     geometry = models.TextField("géométrie GeoJSON")
-    min_lon = models.FloatField()
-    min_lat = models.FloatField()
-    max_lon = models.FloatField()
-    max_lat = models.FloatField()
 
     class Meta:
         verbose_name = "contour"
@@ -242,10 +238,6 @@ class Boundary(models.Model):
 
     def __str__(self):
         return f"{self.level} {self.code}"
-
-    @property
-    def bbox(self) -> list[float]:
-        return [self.min_lon, self.min_lat, self.max_lon, self.max_lat]
 
 
 class Dataset(models.Model):

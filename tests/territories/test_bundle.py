@@ -111,3 +111,11 @@ def test_unreadable_json_is_reported_with_the_file_name(bundle_copy):
     _rewrite(bundle_copy, "epci.json", b"{not json")
     with pytest.raises(CommandError, match=r"illisible ou corrompu : .*epci\.json"):
         call_command("init", data_dir=str(bundle_copy), no_progress=True)
+
+
+def test_a_reload_removes_territories_that_left_the_bundle_and_keeps_the_others():
+    Epci.objects.create(siren="999999999", name="EPCI dissous (test)", kind="CC", search_text=" test ")
+    call_command("init", no_progress=True, force=True)
+    assert not Epci.objects.filter(siren="999999999").exists()
+    assert Epci.objects.count() == 1_255
+    assert Commune.objects.count() == 34_969
