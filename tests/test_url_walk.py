@@ -83,7 +83,7 @@ def _perimeter_of(user, name, code):
         name=name,
         components=[{"kind": "commune", "code": code}],
         user=user,
-        organisation=user.editor_organisation(),
+        organisation=user.home_organisation(),
     )
 
 

@@ -57,14 +57,11 @@ class User(AbstractUser):
             memberships = memberships.filter(role__in=list(roles))
         return set(memberships.values_list("organisation_id", flat=True))
 
-    def editor_organisation(self):
-        """Return the first organisation where the user holds an editing role, or ``None``."""
-        membership = (
-            self.memberships.filter(role__in=list(EDITOR_ROLES))
-            .select_related("organisation")
-            .order_by("pk")
-            .first()
-        )
+    def home_organisation(self):
+        """Return the organisation the user's new work belongs to: the first where they hold an editing
+        role, else the first they belong to, else ``None``."""
+        memberships = self.memberships.select_related("organisation").order_by("pk")
+        membership = memberships.filter(role__in=list(EDITOR_ROLES)).first() or memberships.first()
         return membership.organisation if membership else None
 
     def can_edit_for(self, organisation_id: int | None) -> bool:

@@ -249,8 +249,8 @@ def save_perimeter(
 ) -> Perimeter:
     """Create a perimeter (or update ``perimeter``) from its components and return it.
 
-    A new perimeter belongs to ``organisation``, by default the first one where its author may edit; an
-    updated one keeps its organisation.
+    A new perimeter belongs to ``organisation``, by default its author's home organisation (see
+    ``User.home_organisation``); an updated one keeps its organisation.
 
     Population and contour are derived from the resolved communes. Refuses (``PerimeterError``, nothing
     written) an empty name, no component, or any unknown code, listing all the unknown codes.
@@ -268,7 +268,7 @@ def save_perimeter(
     if perimeter is None:
         author = user if user and user.is_authenticated else None
         if organisation is None and author is not None:
-            organisation = author.editor_organisation()
+            organisation = author.home_organisation()
         perimeter = Perimeter(created_by=author, organisation=organisation)
     perimeter.name = name
     perimeter.description = description

@@ -102,7 +102,7 @@ def test_only_author_or_organisation_editors_may_change_a_perimeter(client, alic
         name="Albi",
         components=[{"kind": "commune", "code": "81004"}],
         user=alice,
-        organisation=alice.editor_organisation(),
+        organisation=alice.home_organisation(),
     )
     edit = reverse("territories:perimeter_update", args=[perimeter.public_id])
     delete = reverse("territories:perimeter_delete", args=[perimeter.public_id])

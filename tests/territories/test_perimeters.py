@@ -21,7 +21,7 @@ def test_a_perimeter_of_an_epci_and_a_commune_counts_each_commune_once(alice):
             {"kind": "commune", "code": "81065"},
         ],
         user=alice,
-        organisation=alice.editor_organisation(),
+        organisation=alice.home_organisation(),
     )
     expected = set(albigeois.communes.values_list("code", flat=True)) | {"81065"}
     assert set(perimeter.communes.values_list("code", flat=True)) == expected
