@@ -10,6 +10,19 @@ from tests.e2e.conftest import assert_accessible
 pytestmark = pytest.mark.e2e
 
 
+def _submit_codes(page, name: str, codes: str) -> None:
+    """Fill a new perimeter with pasted codes and submit it."""
+    page.goto("/perimetres/nouveau/")
+    page.get_by_label("Nom du périmètre").fill(name)
+    page.get_by_label(re.compile("Ou collez des codes")).fill(codes)
+    page.get_by_role("button", name="Enregistrer le périmètre").click()
+
+
+def _number(locator) -> int:
+    """The integer written in an element ("93 795 habitants" → 93795)."""
+    return int(re.sub(r"\D", "", locator.inner_text()))
+
+
 def test_login_page_is_accessible_and_refuses_a_wrong_password(page):
     page.goto("/comptes/connexion/")
     assert_accessible(page, "connexion")
@@ -36,7 +49,7 @@ def test_coordinator_builds_a_perimeter_from_search_and_sees_population_and_map(
     shown = int(re.sub(r"\D", "", summary.inner_text().split("·")[1]))
     page.get_by_role("button", name="Enregistrer le périmètre").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Albi et Castres (e2e)")
-    population = int(re.sub(r"\D", "", page.locator("#perimeter-population").inner_text()))
+    population = _number(page.locator("#perimeter-population"))
     assert population == shown > 50_000
     expect(page.locator("[data-sl-map][data-loaded]")).to_have_count(1)
     expect(page.get_by_role("heading", name=re.compile("Quartiers prioritaires"))).to_be_visible()
@@ -48,10 +61,7 @@ def test_coordinator_builds_a_perimeter_from_search_and_sees_population_and_map(
 
 def test_perimeter_with_unknown_codes_is_refused_listing_them_and_nothing_is_saved(coordinator_page):
     page = coordinator_page
-    page.goto("/perimetres/nouveau/")
-    page.get_by_label("Nom du périmètre").fill("Périmètre invalide (e2e)")
-    page.get_by_label(re.compile("Ou collez des codes")).fill("81004, 99999\n123456789")
-    page.get_by_role("button", name="Enregistrer le périmètre").click()
+    _submit_codes(page, "Périmètre invalide (e2e)", "81004, 99999\n123456789")
     errors = page.locator("#perimeter-errors")
     expect(errors).to_contain_text("commune 99999")
     expect(errors).to_contain_text("epci 123456789")
@@ -67,12 +77,9 @@ def test_anonymous_visitor_is_sent_to_login_for_perimeters(page):
 
 def test_coordinator_edits_then_deletes_a_perimeter_and_logs_out(coordinator_page):
     page = coordinator_page
-    page.goto("/perimetres/nouveau/")
-    page.get_by_label("Nom du périmètre").fill("Tarn et Albi (e2e)")
-    page.get_by_label(re.compile("Ou collez des codes")).fill("81 81004")
-    page.get_by_role("button", name="Enregistrer le périmètre").click()
+    _submit_codes(page, "Tarn et Albi (e2e)", "81 81004")
     expect(page.get_by_role("heading", level=1)).to_have_text("Tarn et Albi (e2e)")
-    whole = int(re.sub(r"\D", "", page.locator("#perimeter-population").inner_text()))
+    whole = _number(page.locator("#perimeter-population"))
     page.get_by_role("link", name="Modifier").click()
     page.get_by_label("Nom du périmètre").fill("Albi seule (e2e)")
     page.get_by_role("button", name=re.compile("Retirer Tarn")).click()
@@ -80,7 +87,7 @@ def test_coordinator_edits_then_deletes_a_perimeter_and_logs_out(coordinator_pag
     assert_accessible(page, "perimetre-modification")
     page.get_by_role("button", name="Enregistrer le périmètre").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Albi seule (e2e)")
-    albi = int(re.sub(r"\D", "", page.locator("#perimeter-population").inner_text()))
+    albi = _number(page.locator("#perimeter-population"))
     assert 40_000 < albi < whole
     page.goto("/perimetres/")
     assert_accessible(page, "perimetres-liste")
