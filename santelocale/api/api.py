@@ -1,6 +1,7 @@
 """The JSON API (django-ninja): each domain app contributes a router; the schema is at /api/openapi.json."""
 
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from santelocale.territories.api import perimeters_router, territories_router
 
@@ -12,3 +13,22 @@ api = NinjaAPI(
 )
 api.add_router("/", territories_router)
 api.add_router("/perimetres", perimeters_router)
+
+
+_LOCATIONS = {"body": "corps de la requête", "query": "paramètre", "path": "adresse"}
+
+
+def _describe(error: dict) -> str:
+    """One of ninja's validation errors in French: where (``corps de la requête « name »``) and what."""
+    where, *field = error["loc"]
+    if where == "body":
+        field = field[1:]  # drop the name of the payload argument
+    problem = "champ obligatoire" if error.get("type") == "missing" else "valeur invalide"
+    return f"{_LOCATIONS.get(str(where), where)} « {'.'.join(map(str, field))} » : {problem}"
+
+
+@api.exception_handler(ValidationError)
+def french_validation_error(request, exc: ValidationError):
+    """Answer 422 with a French summary of what is wrong, keeping ninja's detailed list for programs."""
+    detail = "Requête invalide : " + " ; ".join(_describe(error) for error in exc.errors) + "."
+    return api.create_response(request, {"detail": detail, "errors": exc.errors}, status=422)

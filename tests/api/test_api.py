@@ -70,3 +70,20 @@ def test_bad_codes_through_the_api_give_422_with_the_list(alice_client):
     assert response.status_code == 422
     assert response.json()["unknown"] == ["commune 99999", "epci 888888888"]
     assert not Perimeter.objects.exists()
+
+
+def test_a_malformed_request_is_refused_in_french(alice_client):
+    response = alice_client.post(
+        "/api/perimetres", {"description": "sans nom"}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["detail"] == "Requête invalide : corps de la requête « name » : champ obligatoire."
+    assert body["errors"][0]["type"] == "missing"
+    assert not Perimeter.objects.exists()
+
+
+def test_a_bad_query_parameter_is_refused_in_french(client):
+    response = client.get("/api/territoires/recherche", {"q": "albi", "limit": "beaucoup"})
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("Requête invalide : paramètre « limit »")
