@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "simple_history",
     "santelocale.accounts",
     "santelocale.territories",
+    "santelocale.contracts",
+    "santelocale.indicators",
+    "santelocale.observatory",
     "santelocale.api",
 ]
 

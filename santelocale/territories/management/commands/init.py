@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from santelocale.contracts.services import seed_default_themes
 from santelocale.territories.bundle import BundleError, is_loaded, load_bundle, read_bundle, read_manifest
 
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             # The manifest alone tells whether this bundle is already loaded: no need to parse the rest.
             version, _files, _counts = read_manifest(Path(data_dir))
             if is_loaded(version) and not force:
+                self._seed_themes()
                 self.stdout.write(self.style.SUCCESS(f"Lot de données {version} déjà chargé : rien à faire."))
                 return
             bundle = read_bundle(Path(data_dir), progress=lambda msg: verbosity and self.stdout.write(msg))
@@ -47,3 +49,10 @@ class Command(BaseCommand):
             raise CommandError(f"{exc}\nLa base de données n’a pas été modifiée.") from exc
         counts = ", ".join(f"{name} : {value}" for name, value in sorted(release.counts.items()))
         self.stdout.write(self.style.SUCCESS(f"Lot de données {release.bundle_version} chargé ({counts})."))
+        self._seed_themes()
+
+    def _seed_themes(self):
+        """The régions' mandatory CLS themes (« socles ») from the seeds, unless an ARS set its own."""
+        created = seed_default_themes()
+        if created:
+            self.stdout.write(f"Socles thématiques régionaux créés : {created}.")

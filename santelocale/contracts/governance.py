@@ -1,0 +1,116 @@
+"""Governance of a contract: bodies, their members (with a CLSM quart) and their meetings.
+
+A « cellule cas complexes » examines individual situations: it must keep no personal health data, so its
+meetings record only date, attendance and the number of situations examined.
+"""
+
+import datetime
+
+from django.db import transaction
+
+from santelocale.contracts.enums import BodyKind, ContractKind, MemberRole, Quart
+from santelocale.contracts.models import Body, BodyMember, Contract, Meeting
+from santelocale.contracts.services import ContractError, format_date
+
+CLSM_ONLY_BODIES = (BodyKind.CLSM_STEERING, BodyKind.COMPLEX_CASES)
+COMPLEX_CASES_RULE = (
+    "Une cellule cas complexes ne conserve aucune donnée personnelle de santé : seuls la date, les présents "
+    "et le nombre de situations examinées sont enregistrés (ni ordre du jour, ni compte rendu, ni décisions)."
+)
+
+
+def add_body(contract: Contract, *, kind: str, name: str, mandate: str = "") -> Body:
+    """Create a body; refuses an unknown kind, an empty name, and CLSM-only bodies on a CLS."""
+    problems = []
+    if kind not in BodyKind.values:
+        problems.append(f"Type d’instance inconnu : « {kind} ».")
+    elif kind in CLSM_ONLY_BODIES and contract.kind != ContractKind.CLSM:
+        problems.append(f"« {BodyKind(kind).label} » est une instance propre aux CLSM.")
+    if not name.strip():
+        problems.append("Le nom de l’instance est obligatoire.")
+    if problems:
+        raise ContractError(problems)
+    return Body.objects.create(contract=contract, kind=kind, name=name.strip(), mandate=mandate.strip())
+
+
+def add_member(
+    body: Body,
+    *,
+    person: str,
+    organisation: str = "",
+    role: str = MemberRole.MEMBER,
+    quart: str = "",
+    term_starts_on: datetime.date | None = None,
+    term_ends_on: datetime.date | None = None,
+) -> BodyMember:
+    """Seat a member; refuses an empty name, a term ending before it starts, a quart outside a CLSM, and a
+    second current chair."""
+    problems = []
+    if not person.strip():
+        problems.append("Indiquez la personne ou la fonction du membre.")
+    if role not in MemberRole.values:
+        problems.append(f"Rôle inconnu : « {role} ».")
+    if quart and quart not in Quart.values:
+        problems.append(f"Quart inconnu : « {quart} ».")
+    if quart and body.contract.kind != ContractKind.CLSM:
+        problems.append("Les « quarts » ne concernent que les CLSM.")
+    if term_starts_on and term_ends_on and term_ends_on < term_starts_on:
+        problems.append(
+            f"Le mandat finit ({format_date(term_ends_on)}) "
+            f"avant de commencer ({format_date(term_starts_on)})."
+        )
+    if role == MemberRole.CHAIR:
+        chairs = [m for m in body.members.filter(role=MemberRole.CHAIR) if m.is_current()]
+        if chairs:
+            problems.append(f"L’instance a déjà une présidence : {chairs[0].person}.")
+    if problems:
+        raise ContractError(problems)
+    return BodyMember.objects.create(
+        body=body,
+        person=person.strip(),
+        organisation=organisation.strip(),
+        role=role,
+        quart=quart,
+        term_starts_on=term_starts_on,
+        term_ends_on=term_ends_on,
+    )
+
+
+def add_meeting(
+    body: Body,
+    *,
+    held_on: datetime.date,
+    agenda: str = "",
+    minutes: str = "",
+    decisions: str = "",
+    attendees: list[BodyMember] | None = None,
+    other_attendees: int = 0,
+    cases_reviewed: int | None = None,
+) -> Meeting:
+    """Record a meeting. Refuses attendees who are not members of the body, a negative count, and any
+    free text for a « cellule cas complexes » (see ``COMPLEX_CASES_RULE``)."""
+    problems = []
+    attendees = attendees or []
+    strangers = [m.person for m in attendees if m.body_id != body.pk]
+    if strangers:
+        problems.append("Ne sont pas membres de cette instance : " + ", ".join(strangers) + ".")
+    if other_attendees < 0 or (cases_reviewed is not None and cases_reviewed < 0):
+        problems.append("Les effectifs ne peuvent pas être négatifs.")
+    if body.keeps_no_minutes and any(text.strip() for text in (agenda, minutes, decisions)):
+        problems.append(COMPLEX_CASES_RULE)
+    if not body.keeps_no_minutes and cases_reviewed is not None:
+        problems.append("Le nombre de situations examinées ne concerne que la cellule cas complexes.")
+    if problems:
+        raise ContractError(problems)
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            body=body,
+            held_on=held_on,
+            agenda=agenda.strip(),
+            minutes=minutes.strip(),
+            decisions=decisions.strip(),
+            other_attendees=other_attendees,
+            cases_reviewed=cases_reviewed,
+        )
+        meeting.attendees.set(attendees)
+    return meeting

@@ -1,0 +1,173 @@
+"""The life of a contract: which status may follow which, who may make the move, what must hold.
+
+    en réflexion ⇄ préfiguration → diagnostic → élaboration → signé → mise en œuvre → évaluation
+    → achevé | renouvelé; a running or ended contract may be set « à réactiver ».
+
+Every move is a ``StatusChange`` row (who, when, from, to, why). Going back is a move too, logged the
+same way: nothing is ever undone silently. A running contract past its end date is shown « à échéance »
+(``Contract.is_overdue``) without any write.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from santelocale.contracts.compliance import blocking_failures
+from santelocale.contracts.enums import Status
+from santelocale.contracts.models import Contract, StatusChange
+from santelocale.contracts.services import ContractError, date_problems, default_end, format_date
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    target: str
+    label: str
+    #: the permission needed besides « change » (signature is the ARS's act)
+    permission: str = "contracts.change_contract"
+    backwards: bool = False
+
+
+S = Status
+TRANSITIONS = [
+    Transition(S.REFLECTION, S.PREFIGURATION, "Passer en préfiguration"),
+    Transition(S.REFLECTION, S.DIAGNOSIS, "Engager le diagnostic"),
+    Transition(S.PREFIGURATION, S.DIAGNOSIS, "Engager le diagnostic"),
+    Transition(S.PREFIGURATION, S.REFLECTION, "Revenir en réflexion", backwards=True),
+    Transition(S.DIAGNOSIS, S.DRAFTING, "Passer à l’élaboration"),
+    Transition(S.DIAGNOSIS, S.PREFIGURATION, "Revenir en préfiguration", backwards=True),
+    Transition(S.DRAFTING, S.SIGNED, "Enregistrer la signature", permission="contracts.sign_contract"),
+    Transition(S.DRAFTING, S.DIAGNOSIS, "Revenir au diagnostic", backwards=True),
+    Transition(S.SIGNED, S.IMPLEMENTATION, "Lancer la mise en œuvre"),
+    Transition(
+        S.SIGNED, S.DRAFTING, "Annuler la signature", permission="contracts.sign_contract", backwards=True
+    ),
+    Transition(S.IMPLEMENTATION, S.EVALUATION, "Engager l’évaluation"),
+    Transition(S.IMPLEMENTATION, S.TO_REACTIVATE, "Signaler « à réactiver »"),
+    Transition(S.EVALUATION, S.IMPLEMENTATION, "Revenir à la mise en œuvre", backwards=True),
+    Transition(S.EVALUATION, S.COMPLETED, "Clore le contrat"),
+    Transition(S.EVALUATION, S.RENEWED, "Marquer comme renouvelé"),
+    Transition(S.COMPLETED, S.RENEWED, "Marquer comme renouvelé"),
+    Transition(S.COMPLETED, S.TO_REACTIVATE, "Signaler « à réactiver »"),
+    Transition(S.TO_REACTIVATE, S.IMPLEMENTATION, "Reprendre la mise en œuvre"),
+    Transition(S.TO_REACTIVATE, S.RENEWED, "Marquer comme renouvelé"),
+    Transition(S.RENEWED, S.EVALUATION, "Annuler le renouvellement", backwards=True),
+]
+_BY_PAIR = {(t.source, t.target): t for t in TRANSITIONS}
+
+
+@dataclass
+class Option:
+    """A move offered to a user: possible now, or blocked with the reasons."""
+
+    transition: Transition
+    blockers: list[str] = field(default_factory=list)
+
+    @property
+    def target(self) -> str:
+        return self.transition.target
+
+    @property
+    def label(self) -> str:
+        return self.transition.label
+
+    @property
+    def allowed(self) -> bool:
+        return not self.blockers
+
+
+def _preconditions(contract: Contract, transition: Transition, effective_on: datetime.date) -> list[str]:
+    """What must hold for ``transition`` besides the user's rights (French messages)."""
+    problems = []
+    if transition.target == Status.SIGNED:
+        problems += [f"{item.label} : {item.detail}" for item in blocking_failures(contract)]
+        signed_on = contract.signed_on or effective_on
+        problems += date_problems(
+            launched_on=contract.launched_on,
+            signed_on=signed_on,
+            starts_on=contract.starts_on or signed_on,
+            ends_on=contract.ends_on or default_end(contract.starts_on or signed_on),
+        )
+    if transition.target == Status.RENEWED and not contract.renewals.exists():
+        problems.append("Ouvrez d’abord le contrat de la génération suivante (« Renouveler le contrat »).")
+    if (
+        transition.source == Status.RENEWED
+        and contract.renewals.exclude(status__in=[Status.REFLECTION]).exists()
+    ):
+        problems.append("Le contrat de la génération suivante est déjà engagé.")
+    return problems
+
+
+def options_for(contract: Contract, user) -> list[Option]:
+    """The moves from the contract's current status the user is entitled to, each with its blockers.
+
+    Moves the user has no right to are left out; moves whose conditions fail are kept with the reasons,
+    so the page can say what is missing.
+    """
+    options = []
+    for transition in TRANSITIONS:
+        if transition.source != contract.status:
+            continue
+        if not (
+            user.has_perm("contracts.change_contract", contract)
+            and user.has_perm(transition.permission, contract)
+        ):
+            continue
+        options.append(Option(transition, _preconditions(contract, transition, datetime.date.today())))
+    return options
+
+
+def change_status(
+    contract: Contract, *, user, target: str, reason: str, effective_on: datetime.date | None = None
+) -> StatusChange:
+    """Move ``contract`` to ``target`` and log who, when and why.
+
+    Refuses (``ContractError``) a move not allowed from the current status, a user without the right
+    (``PermissionError``), a missing reason, a date in the future, and — for the signature — a failing
+    blocking item of the compliance checklist or dates out of order. Signing fills in the signature date
+    (the effective date), the start (the signature) and the end (five years later) when they are empty.
+    """
+    effective_on = effective_on or datetime.date.today()
+    if target not in Status.values:
+        raise ContractError(f"Statut inconnu : « {target} ».")
+    transition = _BY_PAIR.get((contract.status, target))
+    if transition is None:
+        raise ContractError(
+            f"Passage impossible de « {contract.get_status_display()} » à « {Status(target).label} »."
+        )
+    if not (
+        user.has_perm("contracts.change_contract", contract)
+        and user.has_perm(transition.permission, contract)
+    ):
+        who = "à l’ARS" if transition.permission == "contracts.sign_contract" else "aux éditeurs du contrat"
+        raise PermissionError(f"« {transition.label} » est réservé {who}.")
+    problems = []
+    if not reason.strip():
+        problems.append("Indiquez le motif du changement de statut.")
+    if effective_on > datetime.date.today():
+        problems.append(f"La date d’effet ({format_date(effective_on)}) ne peut pas être dans le futur.")
+    problems += _preconditions(contract, transition, effective_on)
+    if problems:
+        raise ContractError(problems)
+    with transaction.atomic():
+        locked = Contract.objects.select_for_update().get(pk=contract.pk)
+        if locked.status != contract.status:
+            raise ContractError(
+                "Le statut du contrat vient d’être modifié par quelqu’un d’autre : rechargez la page."
+            )
+        if target == Status.SIGNED:
+            contract.signed_on = contract.signed_on or effective_on
+            contract.starts_on = contract.starts_on or contract.signed_on
+            contract.ends_on = contract.ends_on or default_end(contract.starts_on)
+        previous = contract.status
+        contract.status = target
+        contract.save()
+        return StatusChange.objects.create(
+            contract=contract,
+            from_status=previous,
+            to_status=target,
+            changed_by=user if user.is_authenticated else None,
+            effective_on=effective_on,
+            reason=reason.strip(),
+        )

@@ -1,0 +1,507 @@
+"""Operations on contracts: create, edit, renew; signatories, links, contacts; regional themes.
+
+Each operation checks every rule first, raises ``ContractError`` listing all problems in French, and writes
+inside one transaction, so a refused request leaves the database unchanged. Status changes live in
+``contracts.lifecycle``, the compliance checklist in ``contracts.compliance``, governance in
+``contracts.governance``.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from santelocale.accounts.models import Organisation
+from santelocale.contracts.enums import (
+    OCCUPYING_STATUSES,
+    ContractKind,
+    LinkKind,
+    SignatoryKind,
+    Status,
+)
+from santelocale.contracts.models import (
+    Contact,
+    Contract,
+    ContractLink,
+    RegionalTheme,
+    Signatory,
+    StatusChange,
+)
+from santelocale.territories.models import CityContract, Department, Perimeter, Region
+
+#: A CLS runs five years unless its parties agree otherwise.
+DEFAULT_DURATION_YEARS = 5
+
+
+class ContractError(ValueError):
+    """A contract operation was refused; ``messages`` lists every problem in French."""
+
+    def __init__(self, messages: list[str] | str):
+        messages = [messages] if isinstance(messages, str) else list(messages)
+        super().__init__(" ; ".join(messages))
+        self.messages = messages
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """``day`` moved by ``years`` years (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def default_end(starts_on: datetime.date | None) -> datetime.date | None:
+    return add_years(starts_on, DEFAULT_DURATION_YEARS) if starts_on else None
+
+
+def format_date(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def date_problems(*, launched_on=None, signed_on=None, starts_on=None, ends_on=None) -> list[str]:
+    """French messages for dates out of order (launch ≤ signature ≤ end, start < end, launch ≤ start)."""
+    problems = []
+    labels = {
+        "launched_on": "le lancement de la démarche",
+        "signed_on": "la signature",
+        "starts_on": "le début de validité",
+        "ends_on": "la fin de validité",
+    }
+    values = {"launched_on": launched_on, "signed_on": signed_on, "starts_on": starts_on, "ends_on": ends_on}
+    order = [
+        ("launched_on", "signed_on", False),
+        ("launched_on", "starts_on", False),
+        ("signed_on", "ends_on", True),
+        ("starts_on", "ends_on", True),
+    ]
+    for before, after, strict in order:
+        first, second = values[before], values[after]
+        if first is None or second is None:
+            continue
+        if first > second or (strict and first == second):
+            problems.append(
+                f"Dates dans le désordre : {labels[before]} ({format_date(first)}) doit précéder "
+                f"{labels[after]} ({format_date(second)})."
+            )
+    return problems
+
+
+def perimeter_region_problems(perimeter: Perimeter, region: Region) -> list[str]:
+    """A contract's perimeter must lie in the région of its ARS: name the communes that do not."""
+    outside = perimeter.communes.exclude(region_id=region.pk).order_by("code")
+    count = outside.count()
+    if not count:
+        return []
+    names = ", ".join(f"{c.name} ({c.code})" for c in outside[:5])
+    more = f" et {count - 5} autre(s)" if count > 5 else ""
+    return [
+        f"Le périmètre « {perimeter.name} » sort de la région {region.name} de l’ARS : "
+        f"{count} commune(s) hors région — {names}{more}."
+    ]
+
+
+def duplicate_of(*, kind: str, perimeter: Perimeter, exclude: Contract | None = None, renews=None):
+    """Return an occupying contract (en projet or en vigueur) of the same kind on the same communes, if any.
+
+    The contract being renewed is not a duplicate of its renewal, nor is a contract of itself.
+    """
+    communes = set(perimeter.communes.values_list("code", flat=True))
+    candidates = Contract.objects.filter(
+        kind=kind, status__in=OCCUPYING_STATUSES, perimeter__commune_count=len(communes)
+    ).select_related("perimeter")
+    if exclude is not None and exclude.pk:
+        candidates = candidates.exclude(pk=exclude.pk)
+    if renews is not None:
+        candidates = candidates.exclude(pk=renews.pk)
+    for candidate in candidates:
+        if candidate.perimeter_id == perimeter.pk:
+            return candidate
+        if set(candidate.perimeter.communes.values_list("code", flat=True)) == communes:
+            return candidate
+    return None
+
+
+@dataclass
+class ContractData:
+    """What a user enters to describe a contract (the form and the API both build one)."""
+
+    kind: str
+    name: str
+    perimeter: Perimeter
+    region: Region
+    porteurs: list[Organisation]
+    department: Department | None = None
+    summary: str = ""
+    launched_on: datetime.date | None = None
+    signed_on: datetime.date | None = None
+    starts_on: datetime.date | None = None
+    ends_on: datetime.date | None = None
+    themes: list[RegionalTheme] | None = None
+    is_published: bool = False
+    source: str = ""
+
+
+def _problems(data: ContractData, *, contract: Contract | None, renews: Contract | None) -> list[str]:
+    problems = []
+    if data.kind not in ContractKind.values:
+        problems.append(f"Type de contrat inconnu : « {data.kind} » (attendu : CLS ou CLSM).")
+    if not data.name.strip():
+        problems.append("Le nom du contrat est obligatoire.")
+    if not data.porteurs:
+        problems.append("Indiquez au moins une collectivité porteuse.")
+    if data.department is not None and data.department.region_id != data.region.pk:
+        problems.append(
+            f"Le département {data.department} n’appartient pas à la région {data.region.name} de l’ARS."
+        )
+    problems += date_problems(
+        launched_on=data.launched_on, signed_on=data.signed_on, starts_on=data.starts_on, ends_on=data.ends_on
+    )
+    problems += perimeter_region_problems(data.perimeter, data.region)
+    for theme in data.themes or []:
+        if theme.region_id != data.region.pk:
+            problems.append(f"Le socle « {theme.label} » n’est pas un socle de la région {data.region.name}.")
+    if data.kind in ContractKind.values:
+        status = contract.status if contract else Status.REFLECTION
+        duplicate = (
+            duplicate_of(kind=data.kind, perimeter=data.perimeter, exclude=contract, renews=renews)
+            if status in OCCUPYING_STATUSES
+            else None
+        )
+        if duplicate is not None:
+            problems.append(
+                f"Un {data.kind} est déjà en cours sur ce périmètre : « {duplicate.name} » "
+                f"({duplicate.get_status_display().lower()}). Renouvelez-le ou modifiez-le plutôt que d’en "
+                "créer un second."
+            )
+    return problems
+
+
+def _apply(contract: Contract, data: ContractData):
+    for field in (
+        "kind",
+        "name",
+        "perimeter",
+        "region",
+        "department",
+        "summary",
+        "launched_on",
+        "signed_on",
+        "starts_on",
+        "is_published",
+        "source",
+    ):
+        setattr(contract, field, getattr(data, field))
+    contract.name = contract.name.strip()
+    contract.ends_on = data.ends_on or default_end(data.starts_on)
+
+
+def create_contract(
+    *,
+    user,
+    data: ContractData,
+    status: str = Status.REFLECTION,
+    renews: Contract | None = None,
+    reason: str = "Création du contrat sur la plateforme.",
+) -> Contract:
+    """Create a contract (first generation, or the renewal of ``renews``) and log its first status.
+
+    Refuses (``ContractError``) dates out of order, a perimeter outside the ARS région, a duplicate
+    occupying contract of the same kind on the same communes, a missing porteur. The end date defaults to
+    five years after the start.
+    """
+    if data.ends_on is None:
+        data.ends_on = default_end(data.starts_on)
+    problems = _problems(data, contract=None, renews=renews)
+    if status not in Status.values:
+        problems.append(f"Statut inconnu : « {status} ».")
+    if problems:
+        raise ContractError(problems)
+    with transaction.atomic():
+        contract = Contract(
+            status=status,
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+            renews=renews,
+            generation=renews.generation + 1 if renews else 1,
+        )
+        _apply(contract, data)
+        contract.save()
+        contract.porteurs.set(data.porteurs)
+        contract.themes.set(data.themes or [])
+        StatusChange.objects.create(
+            contract=contract,
+            from_status="",
+            to_status=status,
+            changed_by=contract.created_by,
+            effective_on=data.launched_on or datetime.date.today(),
+            reason=reason,
+        )
+    return contract
+
+
+def update_contract(contract: Contract, *, user, data: ContractData) -> Contract:
+    """Change a contract's description (not its status: see ``lifecycle.change_status``).
+
+    Refuses the same problems as ``create_contract``; a signed contract keeps its kind.
+    """
+    problems = _problems(data, contract=contract, renews=contract.renews)
+    if data.kind != contract.kind and contract.status not in (Status.REFLECTION, Status.PREFIGURATION):
+        problems.append("Le type d’un contrat ne peut plus changer une fois le diagnostic engagé.")
+    if problems:
+        raise ContractError(problems)
+    with transaction.atomic():
+        _apply(contract, data)
+        contract.save()
+        contract.porteurs.set(data.porteurs)
+        contract.themes.set(data.themes or [])
+    return contract
+
+
+def renew_contract(
+    contract: Contract, *, user, name: str, launched_on: datetime.date | None = None
+) -> Contract:
+    """Open the next generation of ``contract`` on the same perimeter, porteurs, région and themes.
+
+    Refused when the contract has not been signed yet or already has a renewal.
+    """
+    problems = []
+    if contract.status in (Status.REFLECTION, Status.PREFIGURATION, Status.DIAGNOSIS, Status.DRAFTING):
+        problems.append("Seul un contrat signé peut être renouvelé.")
+    existing = contract.renewals.first()
+    if existing is not None:
+        problems.append(f"Ce contrat a déjà un renouvellement : « {existing.name} ».")
+    if problems:
+        raise ContractError(problems)
+    data = ContractData(
+        kind=contract.kind,
+        name=name,
+        perimeter=contract.perimeter,
+        region=contract.region,
+        department=contract.department,
+        porteurs=list(contract.porteurs.all()),
+        summary=contract.summary,
+        launched_on=launched_on or datetime.date.today(),
+        themes=list(contract.themes.all()),
+    )
+    return create_contract(
+        user=user, data=data, renews=contract, reason=f"Renouvellement de « {contract.name} »."
+    )
+
+
+# --- Signatories ------------------------------------------------------------------------------------
+
+
+def add_signatory(
+    contract: Contract,
+    *,
+    kind: str,
+    name: str,
+    representative: str = "",
+    signed_on: datetime.date | None = None,
+    organisation: Organisation | None = None,
+) -> Signatory:
+    """Record a signatory. Refuses an unknown kind, an empty name, a party already recorded, and a
+    signature dated before the launch of the approach or after the end of the contract."""
+    problems = []
+    name = name.strip()
+    if kind not in SignatoryKind.values:
+        problems.append(f"Type de signataire inconnu : « {kind} ».")
+    if not name:
+        problems.append("Le nom de l’organisme signataire est obligatoire.")
+    if name and contract.signatories.filter(kind=kind, name__iexact=name).exists():
+        problems.append(f"« {name} » figure déjà parmi les signataires.")
+    if signed_on and contract.launched_on and signed_on < contract.launched_on:
+        problems.append(
+            f"La signature de « {name} » ({format_date(signed_on)}) précède le lancement de la démarche "
+            f"({format_date(contract.launched_on)})."
+        )
+    if signed_on and contract.ends_on and signed_on > contract.ends_on:
+        problems.append(
+            f"La signature de « {name} » ({format_date(signed_on)}) est postérieure à la fin du contrat "
+            f"({format_date(contract.ends_on)})."
+        )
+    if problems:
+        raise ContractError(problems)
+    return Signatory.objects.create(
+        contract=contract,
+        kind=kind,
+        name=name,
+        representative=representative.strip(),
+        signed_on=signed_on,
+        organisation=organisation,
+    )
+
+
+def remove_signatory(signatory: Signatory) -> None:
+    """Remove a signatory; refused once the contract is signed (the signed parties are history)."""
+    if signatory.contract.status not in (
+        Status.REFLECTION,
+        Status.PREFIGURATION,
+        Status.DIAGNOSIS,
+        Status.DRAFTING,
+    ):
+        raise ContractError(
+            "Le contrat est signé : ses signataires ne peuvent plus être retirés. "
+            "Ajoutez un avenant ou repassez le contrat en élaboration."
+        )
+    signatory.delete()
+
+
+# --- Links ------------------------------------------------------------------------------------------
+
+_LINK_RULES = {
+    # kind: (kind of the contract carrying the link, what the target is)
+    LinkKind.MENTAL_HEALTH_VOLET: (ContractKind.CLSM, "contract"),
+    LinkKind.CITY_CONTRACT_HEALTH_VOLET: (ContractKind.CLS, "city_contract"),
+    LinkKind.PTSM: (ContractKind.CLSM, "name"),
+    LinkKind.ASV: (ContractKind.CLS, "name"),
+}
+
+
+def add_link(
+    contract: Contract,
+    *,
+    kind: str,
+    target_contract: Contract | None = None,
+    city_contract: CityContract | None = None,
+    target_name: str = "",
+    target_url: str = "",
+) -> ContractLink:
+    """Articulate ``contract`` with another scheme.
+
+    A mental-health volet link is stored on the CLSM and points to the CLS, whichever side it is made
+    from. Refuses a link that does not fit the contract's kind, a missing target, a target outside the
+    contract's région, and a link already recorded.
+    """
+    if kind not in _LINK_RULES:
+        raise ContractError(f"Articulation inconnue : « {kind} ».")
+    carrier_kind, target_type = _LINK_RULES[kind]
+    if kind == LinkKind.MENTAL_HEALTH_VOLET and contract.kind == ContractKind.CLS and target_contract:
+        contract, target_contract = target_contract, contract
+    problems = []
+    label = LinkKind(kind).label
+    if contract.kind != carrier_kind:
+        problems.append(f"L’articulation « {label} » ne s’applique pas à un {contract.kind}.")
+    if target_type == "contract":
+        if target_contract is None:
+            problems.append("Choisissez le CLS dont ce CLSM est le volet santé mentale.")
+        elif target_contract.kind != ContractKind.CLS:
+            problems.append(f"« {target_contract.name} » n’est pas un CLS.")
+        elif target_contract.region_id != contract.region_id:
+            problems.append(f"« {target_contract.name} » relève d’une autre région.")
+    elif target_type == "city_contract":
+        if city_contract is None:
+            problems.append("Choisissez le contrat de ville dont ce CLS est le volet santé.")
+        elif city_contract.department and city_contract.department.region_id != contract.region_id:
+            problems.append(f"Le contrat de ville « {city_contract.name} » relève d’une autre région.")
+    elif not target_name.strip():
+        problems.append("Indiquez le nom du dispositif lié (PTSM, ASV).")
+    if not problems:
+        existing = ContractLink.objects.filter(
+            contract=contract,
+            kind=kind,
+            target_contract=target_contract if target_type == "contract" else None,
+            city_contract=city_contract if target_type == "city_contract" else None,
+            target_name=target_name.strip() if target_type == "name" else "",
+        )
+        if existing.exists():
+            problems.append("Cette articulation est déjà enregistrée.")
+    if problems:
+        raise ContractError(problems)
+    return ContractLink.objects.create(
+        contract=contract,
+        kind=kind,
+        target_contract=target_contract if target_type == "contract" else None,
+        city_contract=city_contract if target_type == "city_contract" else None,
+        target_name=target_name.strip() if target_type == "name" else "",
+        target_url=target_url.strip() if target_type == "name" else "",
+    )
+
+
+def links_of(contract: Contract) -> list[ContractLink]:
+    """Every link touching ``contract``: those it carries and those pointing to it."""
+    carried = contract.links.select_related("target_contract", "city_contract")
+    incoming = contract.incoming_links.select_related("contract")
+    return list(carried) + list(incoming)
+
+
+# --- Contacts ---------------------------------------------------------------------------------------
+
+
+def add_contact(contract: Contract, **fields) -> Contact:
+    """Add a professional contact; refuses a missing name or organisation."""
+    problems = []
+    for field, label in (("name", "Le nom ou la fonction"), ("organisation", "L’organisation")):
+        if not str(fields.get(field, "")).strip():
+            problems.append(f"{label} du contact est obligatoire.")
+    if problems:
+        raise ContractError(problems)
+    return Contact.objects.create(contract=contract, **fields)
+
+
+# --- Regional themes (« socles ») -------------------------------------------------------------------
+
+#: The themes the seeds document: Occitanie's four « socles obligatoires » and PACA's five.
+DEFAULT_THEMES = {
+    "76": [
+        ("Prévention et promotion de la santé", False),
+        ("Accès aux soins (notamment des plus précaires)", False),
+        ("Santé environnementale", False),
+        ("Santé mentale dans son champ large", True),
+    ],
+    "93": [
+        ("Prévention et promotion de la santé", False),
+        ("Santé mentale", True),
+        ("Santé environnementale", False),
+        ("Organisation sanitaire", False),
+        ("Participation citoyenne et mobilisation des usagers", False),
+    ],
+}
+
+
+def seed_default_themes() -> int:
+    """Give Occitanie and PACA their published socles when they have none yet; return how many were made.
+
+    An ARS administrator's later changes are never overwritten.
+    """
+    created = 0
+    with transaction.atomic():
+        for region_code, themes in DEFAULT_THEMES.items():
+            region = Region.objects.filter(pk=region_code).first()
+            if region is None or region.themes.exists():
+                continue
+            for position, (label, mental_health) in enumerate(themes, start=1):
+                RegionalTheme.objects.create(
+                    region=region, label=label, is_mental_health=mental_health, position=position
+                )
+                created += 1
+    return created
+
+
+def add_theme(
+    region: Region, *, label: str, is_mental_health: bool = False, description: str = ""
+) -> RegionalTheme:
+    """Add a socle to a région; refuses an empty or duplicate label."""
+    label = label.strip()
+    if not label:
+        raise ContractError("L’intitulé du socle est obligatoire.")
+    if region.themes.filter(label__iexact=label).exists():
+        raise ContractError(f"Le socle « {label} » existe déjà pour la région {region.name}.")
+    position = (region.themes.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    return RegionalTheme.objects.create(
+        region=region,
+        label=label,
+        is_mental_health=is_mental_health,
+        description=description,
+        position=position,
+    )
+
+
+def remove_theme(theme: RegionalTheme) -> None:
+    """Remove a socle; refused while a contract declares it (it would silently change its checklist)."""
+    used = theme.contracts.count()
+    if used:
+        raise ContractError(
+            f"Le socle « {theme.label} » est couvert par {used} contrat(s) : "
+            "retirez-le d’abord de ces contrats."
+        )
+    theme.delete()
