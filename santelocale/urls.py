@@ -10,6 +10,8 @@ admin.site.site_title = "Santé Locale"
 urlpatterns = [
     path("", territory_views.home, name="home"),
     path("", include("santelocale.territories.urls")),
+    path("", include("santelocale.contracts.urls")),
+    path("", include("santelocale.observatory.urls")),
     path("comptes/", include("santelocale.accounts.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

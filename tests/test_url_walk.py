@@ -3,17 +3,18 @@
 A new URL pattern fails ``test_every_url_pattern_is_walked`` until it is added to the table below.
 """
 
+import importlib
 import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from santelocale.territories.services import save_perimeter
+from tests.walk import DENIED, LOGIN, OK, REDIRECT, WALK_MODULES, walk
 
 pytestmark = pytest.mark.django_db
 
-OK, LOGIN, DENIED, REDIRECT = 200, "login", 403, 302
-PERSONAS = ["anonymous", "alice", "bob", "charlie"]
+SAMPLE_ID = "00000000-0000-0000-0000-000000000000"
 
 
 def _table(perimeter_id):
@@ -61,23 +62,6 @@ def personas(client, alice, bob, charlie):
     return {"anonymous": None, "alice": alice, "bob": bob, "charlie": charlie}
 
 
-def _walk(client, personas, table, request):
-    """Call ``request(url)`` for every URL of ``table`` as every persona and check the answer."""
-    for url, expectations in table.items():
-        for persona, expected in zip(PERSONAS, expectations, strict=True):
-            client.logout()
-            if personas[persona]:
-                client.force_login(personas[persona])
-            response = request(url)
-            if expected == LOGIN:
-                assert response.status_code == 302 and "/comptes/connexion/" in response["Location"], (
-                    url,
-                    persona,
-                )
-            else:
-                assert response.status_code == expected, (url, persona, response.status_code)
-
-
 def _perimeter_of(user, name, code):
     return save_perimeter(
         name=name,
@@ -89,13 +73,13 @@ def _perimeter_of(user, name, code):
 
 def test_every_get_url_answers_each_persona_as_the_rules_say(client, personas, alice):
     perimeter = _perimeter_of(alice, "Albi", "81004")
-    _walk(client, personas, _table(perimeter.public_id), client.get)
+    walk(client, personas, _table(perimeter.public_id), client.get)
 
 
 def test_every_post_url_answers_each_persona_as_the_rules_say(client, personas, charlie):
     # The perimeter belongs to Charlie here, so that deleting it comes last (after the refusals).
     perimeter = _perimeter_of(charlie, "Castres", "81065")
-    _walk(
+    walk(
         client,
         personas,
         _post_table(perimeter.public_id),
@@ -120,9 +104,19 @@ def _as_regex(pattern: str) -> re.Pattern:
     return re.compile(f"^{regex}$")
 
 
+def sample_urls() -> list[str]:
+    return [*_table(SAMPLE_ID), *_post_table(SAMPLE_ID)]
+
+
+def _all_walked_urls() -> set[str]:
+    urls = set()
+    for name in WALK_MODULES:
+        urls.update(url.split("?")[0] for url in importlib.import_module(name).sample_urls())
+    return urls
+
+
 def test_every_url_pattern_is_walked():
-    sample = "00000000-0000-0000-0000-000000000000"
-    walked = {url.split("?")[0] for url in (*_table(sample), *_post_table(sample))}
+    walked = _all_walked_urls()
     missing = [
         pattern
         for pattern in _patterns(get_resolver())
@@ -135,6 +129,10 @@ def test_every_url_pattern_is_walked():
 
 def test_every_api_operation_is_walked(client):
     paths = client.get("/api/openapi.json").json()["paths"]
-    walked = {url.split("?")[0] for url in _table("{public_id}") if url.startswith("/api/")}
-    templated = {path.replace("{level}", "commune").replace("{code}", "81004") for path in paths}
-    assert templated - walked == set()
+    walked = {url for url in _all_walked_urls() if url.startswith("/api/")}
+    missing = [
+        path
+        for path in paths
+        if not any(re.fullmatch(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(path)), url) for url in walked)
+    ]
+    assert missing == [], f"Opération d’API sans ligne dans une table des droits : {missing}"

@@ -3,16 +3,23 @@
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from santelocale.contracts.api import contracts_router
+from santelocale.observatory.api import observatory_router
 from santelocale.territories.api import perimeters_router, territories_router
 
 api = NinjaAPI(
     title="API Santé Locale",
     version="1.0.0",
-    description="Territoires (COG 2026), QPV, contrats de ville et périmètres. Données : voir /sources/.",
+    description=(
+        "Territoires (COG 2026), QPV, contrats de ville, périmètres, contrats locaux de santé (CLS) et "
+        "conseils locaux de santé mentale (CLSM), observatoire. Données : voir /sources/."
+    ),
     urls_namespace="api",
 )
 api.add_router("/", territories_router)
 api.add_router("/perimetres", perimeters_router)
+api.add_router("/contrats", contracts_router)
+api.add_router("/observatoire", observatory_router)
 
 
 _LOCATIONS = {"body": "corps de la requête", "query": "paramètre", "path": "adresse"}

@@ -7,7 +7,7 @@ import pytest
 from santelocale.contracts.enums import ContractKind, Status
 from santelocale.contracts.lifecycle import change_status, options_for
 from santelocale.contracts.models import Contract, StatusChange
-from santelocale.contracts.services import ContractError, ContractData, create_contract, renew_contract
+from santelocale.contracts.services import ContractData, ContractError, create_contract, renew_contract
 from santelocale.territories.services import save_perimeter
 from tests.contracts.conftest import make_ready_to_sign
 

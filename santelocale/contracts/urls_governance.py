@@ -1,0 +1,3 @@
+"""Governance pages of a contract (bodies, members, meetings) and the contacts directory."""
+
+urlpatterns = []

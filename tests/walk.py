@@ -1,0 +1,37 @@
+"""Walking URLs with personas: each test package declares a table URL → expected answer per persona.
+
+``WALK_MODULES`` lists the modules holding such tables; each exposes ``sample_urls()`` (every URL it walks,
+with any sample identifiers) so that ``tests/test_url_walk.py`` can check that no URL pattern and no API
+operation is left out.
+"""
+
+OK, LOGIN, DENIED, REDIRECT, NOT_FOUND = 200, "login", 403, 302, 404
+
+WALK_MODULES = [
+    "tests.test_url_walk",
+    "tests.contracts.test_url_walk_contracts",
+    "tests.contracts.test_url_walk_governance",
+    "tests.contracts.test_api_walk",
+    "tests.observatory.test_url_walk_observatory",
+]
+
+
+def walk(client, personas: dict, table: dict, request):
+    """Call ``request(url)`` for every URL of ``table`` as every persona and check the answer.
+
+    ``personas`` maps a name to a user (or ``None`` for the public), in the order of the table's columns.
+    """
+    for url, expectations in table.items():
+        for (persona, user), expected in zip(personas.items(), expectations, strict=True):
+            client.logout()
+            if user is not None:
+                client.force_login(user)
+            response = request(url)
+            if expected == LOGIN:
+                assert response.status_code == 302 and "/comptes/connexion/" in response["Location"], (
+                    url,
+                    persona,
+                    response.status_code,
+                )
+            else:
+                assert response.status_code == expected, (url, persona, response.status_code)
