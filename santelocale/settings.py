@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rules",
     "dsfr",
+    "widget_tweaks",  # django-dsfr's form templates load it
     "django_htmx",
     "ninja",
     "simple_history",

@@ -1,17 +1,338 @@
-"""Pages of the contracts app: list, create, edit, detail, life cycle, signatories, links, checklist."""
+"""Pages of the contracts app: list, create, edit, detail with its life cycle, signatories, links,
+indicators and checklist; the régions' socles. Views parse, call a service, render."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from santelocale.contracts.models import Contract
+from santelocale.contracts import compliance, lifecycle, services
+from santelocale.contracts.enums import PROJECT_STATUSES
+from santelocale.contracts.forms import (
+    ContractForm,
+    IndicatorForm,
+    LinkForm,
+    RenewForm,
+    SignatoryForm,
+    ThemeForm,
+    TransitionForm,
+)
+from santelocale.contracts.models import Contract, ContractLink, RegionalTheme, Signatory
+from santelocale.contracts.perms import scope_of
+from santelocale.indicators.services import IndicatorError, add_indicator
+from santelocale.territories import geo
+from santelocale.territories.models import Region
+from santelocale.territories.views import _geojson_response
+
+
+def _contract(request, public_id, action="view") -> Contract:
+    """The contract if ``request.user`` may see it (404 otherwise) and, for ``change``/``sign``, act on it."""
+    contract = get_object_or_404(
+        Contract.objects.restrict(request.user, "view").select_related(
+            "perimeter", "region", "department", "renews", "created_by"
+        ),
+        public_id=public_id,
+    )
+    if action != "view" and not request.user.has_perm(f"contracts.{action}_contract", contract):
+        raise PermissionDenied("Vous ne pouvez pas modifier ce contrat.")
+    return contract
 
 
 def contract_list(request):
-    contracts = Contract.objects.restrict(request.user, "view").select_related("region", "department")
-    return render(request, "contracts/contract_list.html", {"contracts": contracts})
+    contracts = (
+        Contract.objects.restrict(request.user, "view")
+        .select_related("region", "department", "perimeter")
+        .prefetch_related("porteurs")
+        .order_by("region__name", "name")
+    )
+    editable = set()
+    if request.user.is_authenticated:
+        editable = set(Contract.objects.restrict(request.user, "change").values_list("pk", flat=True))
+    return render(
+        request,
+        "contracts/contract_list.html",
+        {
+            "contracts": contracts,
+            "editable": editable,
+            "can_add": request.user.has_perm("contracts.add_contract"),
+        },
+    )
+
+
+def _initial_region(user):
+    organisation = user.home_organisation()
+    if organisation is None:
+        return None
+    if organisation.region_id:
+        return organisation.region_id
+    if organisation.department_id:
+        return organisation.department.region_id
+    if organisation.commune_id:
+        return organisation.commune.region_id
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contract_edit(request, public_id=None):
+    contract = _contract(request, public_id, "change") if public_id else None
+    if contract is None and not request.user.has_perm("contracts.add_contract"):
+        raise PermissionDenied("Seuls les coordinateurs et les référents ARS peuvent créer un contrat.")
+    if request.method == "GET":
+        if contract is not None:
+            initial = ContractForm.initial_for(contract)
+        else:
+            home = request.user.home_organisation()
+            initial = {
+                "kind": "CLS",
+                "region": _initial_region(request.user),
+                "porteurs": [home.pk] if home else [],
+                "perimeter": request.GET.get("perimetre"),
+            }
+        form = ContractForm(initial=initial, user=request.user, contract=contract)
+        return render(request, "contracts/contract_form.html", {"form": form, "contract": contract})
+    form = ContractForm(request.POST, user=request.user, contract=contract)
+    errors = []
+    if form.is_valid():
+        try:
+            if contract is None:
+                saved = services.create_contract(user=request.user, data=form.to_data())
+            else:
+                saved = services.update_contract(contract, user=request.user, data=form.to_data())
+        except services.ContractError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, f"Contrat « {saved.name} » enregistré.")
+            return redirect(saved)
+    return render(
+        request,
+        "contracts/contract_form.html",
+        {"form": form, "contract": contract, "errors": errors},
+        status=400,
+    )
+
+
+def _detail_context(request, contract, **overrides):
+    user = request.user
+    can_change = user.has_perm("contracts.change_contract", contract)
+    options = lifecycle.options_for(contract, user) if can_change else []
+    context = {
+        "contract": contract,
+        "can_change": can_change,
+        "checklist": compliance.checklist(contract),
+        "options": [(option, TransitionForm(initial={"target": option.target})) for option in options],
+        "status_changes": contract.status_changes.select_related("changed_by"),
+        "signatories": contract.signatories.select_related("organisation"),
+        "links": services.links_of(contract),
+        "indicators": contract.indicators.all(),
+        "themes": contract.themes.all(),
+        "region_themes": contract.region.themes.all(),
+        "porteurs": contract.porteurs.all(),
+        "renewals": contract.renewals.all(),
+        "can_renew": can_change
+        and contract.status not in PROJECT_STATUSES
+        and not contract.renewals.exists(),
+        "signatory_form": SignatoryForm(prefix="signatory"),
+        "link_form": LinkForm(prefix="link", contract=contract, user=user),
+        "indicator_form": IndicatorForm(prefix="indicator"),
+        "renew_form": RenewForm(
+            prefix="renew", initial={"name": f"{contract.name} — {contract.generation + 1}e génération"}
+        ),
+        "errors": {},
+        "geojson_url": reverse("contracts:perimeter_geojson", args=[contract.public_id]),
+    }
+    context.update(overrides)
+    return context
 
 
 def contract_detail(request, public_id):
-    from django.shortcuts import get_object_or_404
+    contract = _contract(request, public_id)
+    return render(request, "contracts/contract_detail.html", _detail_context(request, contract))
 
-    contract = get_object_or_404(Contract.objects.restrict(request.user, "view"), public_id=public_id)
-    return render(request, "contracts/contract_list.html", {"contracts": [contract]})
+
+def _refused(request, contract, section, messages_, **forms):
+    """Re-render the detail page with ``section``'s errors (and its bound form): status 400."""
+    context = _detail_context(request, contract, errors={section: messages_}, **forms)
+    return render(request, "contracts/contract_detail.html", context, status=400)
+
+
+def _form_errors(form) -> list[str]:
+    return [error for errors in form.errors.values() for error in errors]
+
+
+@login_required
+@require_POST
+def contract_transition(request, public_id):
+    contract = _contract(request, public_id, "change")
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, contract, "status", _form_errors(form))
+    try:
+        change = lifecycle.change_status(
+            contract,
+            user=request.user,
+            target=form.cleaned_data["target"],
+            reason=form.cleaned_data["reason"],
+            effective_on=form.cleaned_data["effective_on"],
+        )
+    except PermissionError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except services.ContractError as exc:
+        return _refused(request, contract, "status", exc.messages)
+    messages.success(request, f"Statut : « {change.get_to_status_display()} ».")
+    return redirect(contract.get_absolute_url() + "#statut")
+
+
+@login_required
+@require_POST
+def signatory_add(request, public_id):
+    contract = _contract(request, public_id, "change")
+    form = SignatoryForm(request.POST, prefix="signatory")
+    if not form.is_valid():
+        return _refused(request, contract, "signatories", _form_errors(form), signatory_form=form)
+    try:
+        signatory = services.add_signatory(contract, **form.cleaned_data)
+    except services.ContractError as exc:
+        return _refused(request, contract, "signatories", exc.messages, signatory_form=form)
+    messages.success(request, f"Signataire « {signatory.name} » ajouté.")
+    return redirect(contract.get_absolute_url() + "#signataires")
+
+
+@login_required
+@require_POST
+def signatory_remove(request, public_id, pk):
+    contract = _contract(request, public_id, "change")
+    signatory = get_object_or_404(Signatory, pk=pk, contract=contract)
+    try:
+        services.remove_signatory(signatory)
+    except services.ContractError as exc:
+        return _refused(request, contract, "signatories", exc.messages)
+    messages.success(request, f"Signataire « {signatory.name} » retiré.")
+    return redirect(contract.get_absolute_url() + "#signataires")
+
+
+@login_required
+@require_POST
+def link_add(request, public_id):
+    contract = _contract(request, public_id, "change")
+    form = LinkForm(request.POST, prefix="link", contract=contract, user=request.user)
+    if not form.is_valid():
+        return _refused(request, contract, "links", _form_errors(form), link_form=form)
+    try:
+        services.add_link(contract, **form.cleaned_data)
+    except services.ContractError as exc:
+        return _refused(request, contract, "links", exc.messages, link_form=form)
+    messages.success(request, "Articulation enregistrée.")
+    return redirect(contract.get_absolute_url() + "#articulations")
+
+
+@login_required
+@require_POST
+def link_remove(request, public_id, pk):
+    contract = _contract(request, public_id, "change")
+    link = get_object_or_404(ContractLink, pk=pk)
+    if contract.pk not in (link.contract_id, link.target_contract_id):
+        raise PermissionDenied("Cette articulation ne concerne pas ce contrat.")
+    link.delete()
+    messages.success(request, "Articulation retirée.")
+    return redirect(contract.get_absolute_url() + "#articulations")
+
+
+@login_required
+@require_POST
+def indicator_add(request, public_id):
+    contract = _contract(request, public_id, "change")
+    form = IndicatorForm(request.POST, prefix="indicator")
+    if not form.is_valid():
+        return _refused(request, contract, "indicators", _form_errors(form), indicator_form=form)
+    try:
+        indicator = add_indicator(contract, **form.cleaned_data)
+    except IndicatorError as exc:
+        return _refused(request, contract, "indicators", exc.messages, indicator_form=form)
+    messages.success(request, f"Indicateur « {indicator.name} » ajouté.")
+    return redirect(contract.get_absolute_url() + "#indicateurs")
+
+
+@login_required
+@require_POST
+def contract_renew(request, public_id):
+    contract = _contract(request, public_id, "change")
+    form = RenewForm(request.POST, prefix="renew")
+    if not form.is_valid():
+        return _refused(request, contract, "renewal", _form_errors(form), renew_form=form)
+    try:
+        renewal = services.renew_contract(contract, user=request.user, name=form.cleaned_data["name"])
+    except services.ContractError as exc:
+        return _refused(request, contract, "renewal", exc.messages, renew_form=form)
+    messages.success(request, f"Contrat de {renewal.generation_label} « {renewal.name} » ouvert.")
+    return redirect(renewal)
+
+
+@require_GET
+@gzip_page
+def contract_perimeter_geojson(request, public_id):
+    """The contract's perimeter contour, readable by whoever may read the contract (even the public)."""
+    contract = _contract(request, public_id)
+    response = _geojson_response(geo.perimeter_layer(contract.perimeter))
+    if not contract.is_published:
+        response["Cache-Control"] = "private, max-age=0, must-revalidate"
+    return response
+
+
+# --- Regional socles ----------------------------------------------------------------------------------
+
+
+def theme_list(request):
+    regions = Region.objects.prefetch_related(
+        Prefetch("themes", queryset=RegionalTheme.objects.order_by("position"))
+    ).order_by("name")
+    manageable = scope_of(request.user).ars_admin_regions if request.user.is_authenticated else frozenset()
+    return render(
+        request,
+        "contracts/theme_list.html",
+        {"regions": regions, "manageable": manageable, "is_superuser": request.user.is_superuser},
+    )
+
+
+def _manageable_region(request, code) -> Region:
+    region = get_object_or_404(Region, pk=code)
+    if not request.user.has_perm("contracts.manage_themes", region):
+        raise PermissionDenied("Seul un administrateur de l’ARS de cette région gère ses socles.")
+    return region
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theme_manage(request, code):
+    region = _manageable_region(request, code)
+    form = ThemeForm(request.POST or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            theme = services.add_theme(region, **form.cleaned_data)
+        except services.ContractError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, f"Socle « {theme.label} » ajouté.")
+            return redirect("contracts:theme_manage", code=region.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"region": region, "form": form, "errors": errors, "themes": region.themes.order_by("position")}
+    return render(request, "contracts/theme_manage.html", context, status=status)
+
+
+@login_required
+@require_POST
+def theme_remove(request, code, pk):
+    region = _manageable_region(request, code)
+    theme = get_object_or_404(RegionalTheme, pk=pk, region=region)
+    try:
+        services.remove_theme(theme)
+    except services.ContractError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Socle « {theme.label} » retiré.")
+    return redirect("contracts:theme_manage", code=region.pk)
