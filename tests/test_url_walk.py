@@ -100,7 +100,7 @@ def _as_regex(pattern: str) -> re.Pattern:
     regex = re.sub(
         r"<uuid:\w+>", "[0-9a-f-]{36}", re.escape("/" + pattern).replace(r"\<", "<").replace(r"\>", ">")
     )
-    regex = re.sub(r"<(?:str:)?\w+>", "[^/]+", regex)
+    regex = re.sub(r"<(?:\w+:)?\w+>", "[^/]+", regex)
     return re.compile(f"^{regex}$")
 
 

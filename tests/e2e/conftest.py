@@ -34,6 +34,7 @@ CHROMIUM_FLAGS = [
 ]
 DEMO_PASSWORD = "mot-de-passe-e2e-1"
 DEMO_COORDINATOR = "coordination@demo.santelocale.test"
+DEMO_ARS_DELEGATION = "ars-delegation@demo.santelocale.test"
 
 
 def _free_port() -> int:
@@ -137,14 +138,20 @@ def page(browser, live_url):
     context.close()
 
 
-@pytest.fixture
-def coordinator_page(page):
-    """A page signed in as the demo coordinator (Ville d’Albi)."""
+def sign_in(page, email: str) -> None:
+    """Sign ``page`` in as the demo account ``email`` (signing out whoever was signed in)."""
+    page.context.clear_cookies()
     page.goto("/comptes/connexion/")
-    page.get_by_label("Adresse électronique").fill(DEMO_COORDINATOR)
+    page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(lambda url: "/comptes/connexion/" not in url)
+
+
+@pytest.fixture
+def coordinator_page(page):
+    """A page signed in as the demo coordinator (Ville d’Albi)."""
+    sign_in(page, DEMO_COORDINATOR)
     return page
 
 
