@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 
 from santelocale.accounts.enums import OrganisationKind, Role
@@ -33,6 +34,42 @@ DEMO_ORGANISATIONS = [
     {"name": "Ville d’Albi", "kind": OrganisationKind.COMMUNE, "commune": "81004"},
     {"name": "Association de prévention (fictif)", "kind": OrganisationKind.ASSOCIATION, "department": "81"},
     {"name": "CPAM (fictif)", "kind": OrganisationKind.OTHER, "department": "81"},
+    # What the contracts demo (santelocale/contracts/demo.py) needs: ARS, delegations and porteurs.
+    {
+        "name": "ARS Occitanie — délégation départementale du Gard",
+        "kind": OrganisationKind.ARS_DELEGATION,
+        "region": "76",
+        "department": "30",
+    },
+    {"name": "ARS Provence-Alpes-Côte d’Azur", "kind": OrganisationKind.ARS, "region": "93"},
+    *(
+        {
+            "name": f"ARS Provence-Alpes-Côte d’Azur — délégation départementale {of}",
+            "kind": OrganisationKind.ARS_DELEGATION,
+            "region": "93",
+            "department": code,
+        }
+        for code, of in [
+            ("04", "des Alpes-de-Haute-Provence"),
+            ("05", "des Hautes-Alpes"),
+            ("06", "des Alpes-Maritimes"),
+            ("13", "des Bouches-du-Rhône"),
+            ("83", "du Var"),
+            ("84", "de Vaucluse"),
+        ]
+    ),
+    {"name": "Ville de Marseille", "kind": OrganisationKind.COMMUNE, "commune": "13055"},
+    {"name": "Ville de Martigues", "kind": OrganisationKind.COMMUNE, "commune": "13056"},
+    {"name": "Ville de La Seyne-sur-Mer", "kind": OrganisationKind.COMMUNE, "commune": "83126"},
+    {
+        "name": "Communauté d’agglomération de la Provence Verte",
+        "kind": OrganisationKind.EPCI,
+        "epci": "200068104",
+    },
+    {"name": "Ville de La Garde", "kind": OrganisationKind.COMMUNE, "commune": "83062"},
+    {"name": "Ville de Nice", "kind": OrganisationKind.COMMUNE, "commune": "06088"},
+    {"name": "Ville d’Aix-en-Provence", "kind": OrganisationKind.COMMUNE, "commune": "13001"},
+    {"name": "Alès Agglomération", "kind": OrganisationKind.EPCI, "epci": "200066918"},
 ]
 
 DEMO_ACCOUNTS = [
@@ -61,6 +98,22 @@ DEMO_ACCOUNTS = [
         "Chargé de mission stratégie CLS/CLSM",
     ),
     DemoAccount(
+        f"ars-admin@{DEMO_DOMAIN}",
+        "Morgan",
+        "Administrateur ARS (fictif)",
+        "ARS Occitanie",
+        Role.ADMIN,
+        "Administrateur·rice des socles régionaux",
+    ),
+    DemoAccount(
+        f"ars-paca@{DEMO_DOMAIN}",
+        "Lou",
+        "Chargé de mission ARS PACA (fictif)",
+        "ARS Provence-Alpes-Côte d’Azur",
+        Role.ARS_OFFICER,
+        "Chargé·e de mission CLS",
+    ),
+    DemoAccount(
         f"pilote@{DEMO_DOMAIN}",
         "Alex",
         "Pilote d’action (fictif)",
@@ -80,34 +133,57 @@ DEMO_ACCOUNTS = [
 DEMO_ADMIN = f"admin@{DEMO_DOMAIN}"
 
 
+def _shared_password_hash(password: str) -> str:
+    """One hash for every demo account (they share ``password``), reused when it still matches.
+
+    Hashing costs about 0.6 s with the production hasher: once per run instead of once per account keeps
+    `santelocale demo` fast, and a second run with the same password rewrites nothing.
+    """
+    current = User.objects.filter(email=DEMO_ADMIN).values_list("password", flat=True).first()
+    if current and check_password(password, current):
+        return current
+    return make_password(password)
+
+
 def load_demo(*, password: str) -> list[tuple[str, str, str]]:
-    """Create (or refresh) the demo organisations and one account per role, all sharing ``password``.
+    """Create (or refresh) the demo organisations, one account per role, all sharing ``password``, and the
+    demo registry of contracts (``contracts.demo``).
 
     Returns ``(e-mail, role label, organisation)`` rows for printing. Needs the territories loaded
     (``santelocale init``); raises ``Commune.DoesNotExist`` (or the like) otherwise. Idempotent.
     """
+    # Imported here: the contracts app builds on accounts, not the reverse.
+    from santelocale.contracts.demo import load_demo_contracts
+
     with transaction.atomic():
         organisations = {}
         for spec in DEMO_ORGANISATIONS:
+            commune = Commune.objects.get(pk=spec["commune"]) if "commune" in spec else None
+            epci = Epci.objects.get(pk=spec["epci"]) if "epci" in spec else None
+            territory = commune or epci
             defaults = {
                 "kind": spec["kind"],
                 "is_demo": True,
                 "region": Region.objects.get(pk=spec["region"]) if "region" in spec else None,
                 "department": Department.objects.get(pk=spec["department"]) if "department" in spec else None,
-                "commune": Commune.objects.get(pk=spec["commune"]) if "commune" in spec else None,
-                "epci": Epci.objects.get(pk=spec["epci"]) if "epci" in spec else None,
+                "commune": commune,
+                "epci": epci,
+                "siren": territory.siren if territory is not None else "",
             }
             organisations[spec["name"]], _ = Organisation.objects.update_or_create(
                 name=spec["name"], defaults=defaults
             )
+        hashed = _shared_password_hash(password)
         rows = []
         for account in DEMO_ACCOUNTS:
             user, _ = User.objects.update_or_create(
                 email=account.email,
-                defaults={"first_name": account.first_name, "last_name": account.last_name},
+                defaults={
+                    "first_name": account.first_name,
+                    "last_name": account.last_name,
+                    "password": hashed,
+                },
             )
-            user.set_password(password)
-            user.save()
             Membership.objects.update_or_create(
                 user=user,
                 organisation=organisations[account.organisation],
@@ -121,9 +197,9 @@ def load_demo(*, password: str) -> list[tuple[str, str, str]]:
                 "last_name": "Plateforme (fictif)",
                 "is_staff": True,
                 "is_superuser": True,
+                "password": hashed,
             },
         )
-        admin.set_password(password)
-        admin.save()
         rows.append((DEMO_ADMIN, "Administrateur·rice de la plateforme (admin Django)", "—"))
+        load_demo_contracts(user=admin)
     return rows

@@ -1,6 +1,1170 @@
-"""API router of the contracts app."""
+"""API router of the contracts app: what a user does in the browser, with the same permissions.
 
-from ninja import Router
-from ninja.security import django_auth  # noqa: F401
+Reading follows ``contracts.view_contract`` (the public reads published contracts; a draft answers 404 to
+whoever may not see it). Every write needs a session (``django_auth``: 401 otherwise), then the right to
+act (403 with a French reason), then the business rules of the services (422 listing every problem, nothing
+written). Operations are thin: parse, look up what the ids name, call a service, describe the result.
+"""
+
+import datetime
+from uuid import UUID
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from santelocale.accounts.models import Organisation
+from santelocale.contracts.compliance import checklist
+from santelocale.contracts.enums import PROJECT_STATUSES, ContactRole, ContractKind
+from santelocale.contracts.enums import Status as ContractStatus
+from santelocale.contracts.governance import add_body, add_meeting, add_member
+from santelocale.contracts.lifecycle import change_status, options_for
+from santelocale.contracts.models import (
+    Body,
+    BodyMember,
+    Contract,
+    ContractLink,
+    RegionalTheme,
+)
+from santelocale.contracts.perms import is_party
+from santelocale.contracts.services import (
+    ContractData,
+    ContractError,
+    add_contact,
+    add_link,
+    add_signatory,
+    add_theme,
+    create_contract,
+    links_of,
+    remove_signatory,
+    remove_theme,
+    renew_contract,
+    update_contract,
+)
+from santelocale.indicators.services import IndicatorError, add_indicator
+from santelocale.territories.models import CityContract, Department, Perimeter, Region
 
 contracts_router = Router(tags=["contrats"])
+
+NOT_VISIBLE = "Aucun contrat visible ne porte cet identifiant."
+#: Fields a PATCH cannot set to null (sent as null, they are left unchanged).
+NOT_NULLABLE = (
+    "kind",
+    "name",
+    "perimeter",
+    "region",
+    "porteurs",
+    "summary",
+    "themes",
+    "is_published",
+    "source",
+)
+CANNOT_CHANGE = (
+    "Vous pouvez consulter ce contrat mais pas le modifier : seuls les éditeur·rices de ses collectivités "
+    "porteuses et l’ARS de sa région le peuvent."
+)
+
+
+# --- Schemas ----------------------------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="ce qui est refusé, en français")
+    messages: list[str] = Field([], description="chaque problème, quand une règle refuse la demande")
+
+
+class RefOut(Schema):
+    id: UUID = Field(description="identifiant public du contrat")
+    name: str = Field(description="nom du contrat")
+
+
+class PlaceOut(Schema):
+    code: str = Field(description="code INSEE")
+    name: str = Field(description="nom")
+
+
+class PerimeterSummaryOut(Schema):
+    id: UUID = Field(description="identifiant public du périmètre")
+    name: str = Field(description="nom du périmètre")
+    population: int = Field(description="population municipale des communes du périmètre")
+    commune_count: int = Field(description="nombre de communes")
+
+
+class OrganisationOut(Schema):
+    id: int = Field(description="identifiant de l’organisation sur la plateforme")
+    name: str = Field(description="nom")
+    kind: str = Field(description="type d’organisation (COMMUNE, EPCI, ARS…)")
+
+
+class ThemeOut(Schema):
+    id: int = Field(description="identifiant du socle")
+    label: str = Field(description="intitulé du socle thématique")
+    description: str = Field("", description="précisions")
+    is_mental_health: bool = Field(description="vrai pour le socle qui répond au volet santé mentale")
+    position: int = Field(0, description="ordre d’affichage")
+
+
+class SignatoryOut(Schema):
+    id: int = Field(description="identifiant du signataire")
+    kind: str = Field(description="type de signataire (ARS, COLLECTIVITY, CPAM…)")
+    kind_label: str = Field(description="type de signataire, en clair")
+    name: str = Field(description="organisme signataire")
+    representative: str = Field(description="représenté par (fonction)")
+    signed_on: datetime.date | None = Field(description="date de signature")
+    organisation_id: int | None = Field(description="organisation correspondante sur la plateforme")
+
+
+class LinkOut(Schema):
+    id: int = Field(description="identifiant de l’articulation")
+    kind: str = Field(description="MENTAL_HEALTH_VOLET, CITY_CONTRACT_HEALTH_VOLET, PTSM ou ASV")
+    kind_label: str = Field(description="articulation, en clair")
+    incoming: bool = Field(description="vrai quand l’articulation est portée par l’autre contrat")
+    contract: RefOut = Field(description="contrat qui porte l’articulation")
+    target_contract: RefOut | None = Field(description="contrat lié")
+    city_contract: str | None = Field(description="contrat de ville lié (génération-code, ex. 2015-CV302)")
+    target_label: str = Field(description="ce à quoi le contrat est articulé, en clair")
+    target_url: str = Field(description="adresse du dispositif lié")
+
+
+class MemberOut(Schema):
+    id: int = Field(description="identifiant du membre (pour les présences aux réunions)")
+    person: str = Field(description="personne ou fonction")
+    organisation: str = Field(description="organisation")
+    role: str = Field(description="rôle (CHAIR, CO_LEAD, COORDINATOR, MEMBER…)")
+    role_label: str = Field(description="rôle, en clair")
+    quart: str = Field(description="quart du CLSM (ELECTED, PSYCHIATRY, USERS, CAREGIVERS…) ou vide")
+    term_starts_on: datetime.date | None = Field(description="début du mandat")
+    term_ends_on: datetime.date | None = Field(description="fin du mandat")
+    is_current: bool = Field(description="mandat en cours aujourd’hui")
+
+
+class MeetingOut(Schema):
+    id: int = Field(description="identifiant de la réunion")
+    held_on: datetime.date = Field(description="date")
+    agenda: str = Field(description="ordre du jour (vide pour une cellule cas complexes)")
+    minutes: str = Field(description="compte rendu (vide pour une cellule cas complexes)")
+    decisions: str = Field(description="décisions (vide pour une cellule cas complexes)")
+    attendee_ids: list[int] = Field(description="membres présents")
+    other_attendees: int = Field(description="autres participants")
+    cases_reviewed: int | None = Field(description="situations examinées (cellule cas complexes)")
+
+
+class BodyOut(Schema):
+    id: int = Field(description="identifiant de l’instance")
+    kind: str = Field(description="COPIL, COTECH, WORKING_GROUP, PLENARY, CLSM_STEERING, COMPLEX_CASES…")
+    kind_label: str = Field(description="type d’instance, en clair")
+    name: str = Field(description="nom de l’instance")
+    mandate: str = Field(description="rôle et thème")
+    member_count: int = Field(description="membres dont le mandat est en cours")
+    quarts: list[str] = Field(description="quarts du CLSM représentés par les membres en cours")
+    meeting_count: int = Field(description="nombre de réunions enregistrées")
+    last_meeting_on: datetime.date | None = Field(description="date de la dernière réunion")
+    members: list[MemberOut] = Field(description="membres (parties au contrat seulement)")
+    meetings: list[MeetingOut] = Field(description="réunions (parties au contrat seulement)")
+
+
+class ContactOut(Schema):
+    id: int = Field(description="identifiant du contact")
+    role: str = Field(description="COORDINATOR, ARS_REFERENT, ELECTED_REFERENT ou OTHER")
+    role_label: str = Field(description="rôle, en clair")
+    name: str = Field(description="nom ou fonction")
+    organisation: str = Field(description="organisation")
+    email: str = Field(description="adresse électronique professionnelle")
+    phone: str = Field(description="téléphone professionnel")
+    is_public: bool = Field(description="publié dans l’annuaire")
+
+
+class IndicatorOut(Schema):
+    id: int = Field(description="identifiant de l’indicateur")
+    name: str = Field(description="intitulé")
+    kind: str = Field(description="PROCESS, RESULT ou IMPACT")
+    kind_label: str = Field(description="type, en clair")
+    unit: str = Field(description="unité")
+    direction: str = Field(description="sens de l’amélioration (UP, DOWN, STABLE) ou vide")
+    source: str = Field(description="source des données")
+
+
+class StatusChangeOut(Schema):
+    from_status: str = Field(description="statut de départ (vide à la création)")
+    from_label: str = Field(description="statut de départ, en clair")
+    to_status: str = Field(description="nouveau statut")
+    to_label: str = Field(description="nouveau statut, en clair")
+    effective_on: datetime.date = Field(description="date d’effet")
+    changed_at: datetime.datetime = Field(description="date d’enregistrement")
+    reason: str = Field(description="motif")
+    changed_by: str | None = Field(description="auteur du changement (éditeur·rices du contrat seulement)")
+
+
+class ItemOut(Schema):
+    code: str = Field(description="identifiant du critère")
+    label: str = Field(description="critère")
+    ok: bool = Field(description="vrai quand le critère est rempli")
+    blocking: bool = Field(description="vrai quand le critère empêche la signature s’il n’est pas rempli")
+    status_label: str = Field(description="Conforme, Bloquant ou À examiner")
+    detail: str = Field(description="ce qui est constaté")
+    reason: str = Field(description="pourquoi ce critère compte")
+    reference: str = Field(description="texte de référence")
+
+
+class OptionOut(Schema):
+    target: str = Field(description="statut visé")
+    target_label: str = Field(description="statut visé, en clair")
+    label: str = Field(description="libellé de l’action")
+    backwards: bool = Field(description="retour en arrière (journalisé comme les autres)")
+    allowed: bool = Field(description="vrai quand le passage est possible maintenant")
+    blockers: list[str] = Field(description="ce qui manque, quand le passage est bloqué")
+
+
+class ContractSummaryOut(Schema):
+    id: UUID = Field(description="identifiant public")
+    kind: str = Field(description="CLS ou CLSM")
+    name: str = Field(description="nom")
+    status: str = Field(description="statut (REFLECTION, PREFIGURATION, … SIGNED, IMPLEMENTATION…)")
+    status_label: str = Field(description="statut tel qu’affiché (« à échéance » une fois la fin passée)")
+    group: str = Field(description="famille de la carte : PROJECT, ACTIVE ou ENDED")
+    group_label: str = Field(description="famille, en clair")
+    region: PlaceOut = Field(description="région de l’ARS")
+    department: PlaceOut | None = Field(description="département (délégation de l’ARS)")
+    generation: int = Field(description="génération (1 pour un premier contrat)")
+    period_label: str = Field(description="période de validité (ex. 2024-2029)")
+    porteurs: list[str] = Field(description="collectivités porteuses")
+    is_published: bool = Field(description="publié (visible du public)")
+
+
+class ContractOut(ContractSummaryOut):
+    kind_label: str = Field(description="type, en clair")
+    summary: str = Field(description="présentation")
+    generation_label: str = Field(description="génération, en clair")
+    renews: RefOut | None = Field(description="contrat de la génération précédente")
+    renewals: list[RefOut] = Field(description="contrats de la génération suivante")
+    perimeter: PerimeterSummaryOut = Field(description="périmètre")
+    porteur_organisations: list[OrganisationOut] = Field(description="collectivités porteuses")
+    launched_on: datetime.date | None = Field(description="lancement de la démarche")
+    signed_on: datetime.date | None = Field(description="signature")
+    starts_on: datetime.date | None = Field(description="début de validité")
+    ends_on: datetime.date | None = Field(description="fin de validité")
+    is_overdue: bool = Field(description="en vigueur mais sa fin de validité est passée")
+    source: str = Field(description="source de l’information")
+    themes: list[ThemeOut] = Field(description="socles thématiques régionaux couverts")
+    signatories: list[SignatoryOut] = Field(description="signataires")
+    links: list[LinkOut] = Field(description="articulations avec d’autres dispositifs")
+    governance: list[BodyOut] = Field(description="instances de gouvernance")
+    contacts: list[ContactOut] = Field(
+        description="contacts (les non publiés : parties au contrat seulement)"
+    )
+    indicators: list[IndicatorOut] = Field(description="indicateurs d’évaluation")
+    history: list[StatusChangeOut] = Field(description="changements de statut, du plus ancien au plus récent")
+    compliance: list[ItemOut] = Field(description="liste de conformité")
+    can_change: bool = Field(description="vrai quand vous pouvez modifier ce contrat")
+    can_sign: bool = Field(description="vrai quand vous pouvez enregistrer sa signature (ARS)")
+
+
+class ContractIn(Schema):
+    kind: str = Field(description="CLS ou CLSM")
+    name: str = Field(description="nom du contrat")
+    perimeter: UUID = Field(description="identifiant public du périmètre (voir /api/perimetres)")
+    region: str = Field(description="code INSEE de la région de l’ARS (ex. 76)")
+    department: str | None = Field(None, description="code du département de la délégation de l’ARS")
+    porteurs: list[int] = Field(description="identifiants des collectivités porteuses")
+    launched_on: datetime.date | None = Field(None, description="lancement de la démarche (AAAA-MM-JJ)")
+    signed_on: datetime.date | None = Field(None, description="signature (AAAA-MM-JJ)")
+    starts_on: datetime.date | None = Field(None, description="début de validité (AAAA-MM-JJ)")
+    ends_on: datetime.date | None = Field(
+        None, description="fin de validité (par défaut : cinq ans après le début)"
+    )
+    summary: str = Field("", description="présentation")
+    themes: list[int] = Field([], description="identifiants des socles régionaux couverts")
+    is_published: bool = Field(False, description="publier le contrat (visible du public)")
+    source: str = Field("", description="source de l’information")
+    status: str = Field(
+        ContractStatus.REFLECTION,
+        description="statut initial (en réflexion par défaut ; seule l’ARS enregistre un contrat déjà signé)",
+    )
+
+
+class ContractPatch(Schema):
+    kind: str | None = Field(None, description="CLS ou CLSM")
+    name: str | None = Field(None, description="nom du contrat")
+    perimeter: UUID | None = Field(None, description="identifiant public du périmètre")
+    region: str | None = Field(None, description="code INSEE de la région de l’ARS")
+    department: str | None = Field(None, description="code du département (null pour l’effacer)")
+    porteurs: list[int] | None = Field(None, description="identifiants des collectivités porteuses")
+    launched_on: datetime.date | None = Field(None, description="lancement de la démarche")
+    signed_on: datetime.date | None = Field(None, description="signature")
+    starts_on: datetime.date | None = Field(None, description="début de validité")
+    ends_on: datetime.date | None = Field(None, description="fin de validité")
+    summary: str | None = Field(None, description="présentation")
+    themes: list[int] | None = Field(None, description="identifiants des socles couverts (liste complète)")
+    is_published: bool | None = Field(None, description="publié")
+    source: str | None = Field(None, description="source de l’information")
+
+
+class TransitionIn(Schema):
+    target: str = Field(description="statut visé (voir GET …/transitions)")
+    reason: str = Field(description="motif du changement")
+    effective_on: datetime.date | None = Field(None, description="date d’effet (aujourd’hui par défaut)")
+
+
+class RenewalIn(Schema):
+    name: str = Field(description="nom du contrat de la génération suivante")
+    launched_on: datetime.date | None = Field(None, description="lancement de la démarche")
+
+
+class SignatoryIn(Schema):
+    kind: str = Field(description="ARS, COLLECTIVITY, PREFECT, DEPARTMENT, CPAM, CAF, HOSPITAL, CPTS…")
+    name: str = Field(description="organisme signataire")
+    representative: str = Field("", description="fonction du représentant (jamais de donnée de santé)")
+    signed_on: datetime.date | None = Field(None, description="date de signature")
+    organisation: int | None = Field(None, description="organisation correspondante sur la plateforme")
+
+
+class LinkIn(Schema):
+    kind: str = Field(description="MENTAL_HEALTH_VOLET, CITY_CONTRACT_HEALTH_VOLET, PTSM ou ASV")
+    target_contract: UUID | None = Field(None, description="contrat lié (volet santé mentale)")
+    city_contract: str | None = Field(None, description="contrat de ville : génération-code, ex. 2015-CV302")
+    target_name: str = Field("", description="nom du dispositif lié (PTSM, ASV)")
+    target_url: str = Field("", description="adresse du dispositif lié")
+
+
+class BodyIn(Schema):
+    kind: str = Field(
+        description="COPIL, COTECH, WORKING_GROUP, PLENARY, CLSM_STEERING, COMPLEX_CASES, OTHER"
+    )
+    name: str = Field(description="nom de l’instance")
+    mandate: str = Field("", description="rôle et thème")
+
+
+class MemberIn(Schema):
+    person: str = Field(description="personne ou fonction")
+    organisation: str = Field("", description="organisation")
+    role: str = Field("MEMBER", description="CHAIR, VICE_CHAIR, CO_LEAD, COORDINATOR, MEMBER ou GUEST")
+    quart: str = Field("", description="quart du CLSM : ELECTED, PSYCHIATRY, USERS, CAREGIVERS, …")
+    term_starts_on: datetime.date | None = Field(None, description="début du mandat")
+    term_ends_on: datetime.date | None = Field(None, description="fin du mandat")
+
+
+class MeetingIn(Schema):
+    held_on: datetime.date = Field(description="date de la réunion")
+    agenda: str = Field("", description="ordre du jour (interdit pour une cellule cas complexes)")
+    minutes: str = Field("", description="compte rendu (interdit pour une cellule cas complexes)")
+    decisions: str = Field("", description="décisions (interdites pour une cellule cas complexes)")
+    attendees: list[int] = Field([], description="identifiants des membres présents")
+    other_attendees: int = Field(0, description="autres participants")
+    cases_reviewed: int | None = Field(None, description="situations examinées (cellule cas complexes)")
+
+
+class ContactIn(Schema):
+    role: ContactRole = Field(description="COORDINATOR, ARS_REFERENT, ELECTED_REFERENT ou OTHER")
+    name: str = Field(description="nom ou fonction")
+    organisation: str = Field(description="organisation")
+    email: str = Field("", description="adresse électronique professionnelle")
+    phone: str = Field("", description="téléphone professionnel")
+    is_public: bool = Field(True, description="publier dans l’annuaire")
+
+
+class IndicatorIn(Schema):
+    name: str = Field(description="intitulé")
+    kind: str = Field(description="PROCESS (processus), RESULT (résultat) ou IMPACT")
+    unit: str = Field("", description="unité")
+    direction: str = Field("", description="sens de l’amélioration : UP, DOWN ou STABLE")
+    source: str = Field("", description="source des données")
+
+
+class ThemeIn(Schema):
+    label: str = Field(description="intitulé du socle")
+    description: str = Field("", description="précisions")
+    is_mental_health: bool = Field(False, description="socle qui répond au volet santé mentale")
+
+
+# --- Helpers ----------------------------------------------------------------------------------------
+
+
+def _refused(messages: list[str]) -> Status:
+    return Status(422, {"detail": " ; ".join(messages), "messages": messages})
+
+
+def _visible(request, public_id: UUID) -> Contract:
+    """The contract if ``request.user`` may see it; 404 otherwise (a draft's existence is not revealed)."""
+    contract = (
+        Contract.objects.restrict(request.user, "view")
+        .select_related("region", "department", "perimeter", "renews")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if contract is None:
+        raise HttpError(404, NOT_VISIBLE)
+    return contract
+
+
+def _editable(request, public_id: UUID) -> Contract:
+    """The contract if ``request.user`` may change it; 404 when they may not see it, 403 when only see."""
+    contract = _visible(request, public_id)
+    if not request.user.has_perm("contracts.change_contract", contract):
+        raise HttpError(403, CANNOT_CHANGE)
+    return contract
+
+
+def _is_insider(user, contract: Contract) -> bool:
+    """Parties to the contract (and its editors) see its non-public contacts, members and meetings."""
+    return user.is_authenticated and (
+        user.has_perm("contracts.change_contract", contract) or is_party(user, contract)
+    )
+
+
+def _place(obj) -> dict | None:
+    return {"code": obj.pk, "name": obj.name} if obj is not None else None
+
+
+def _ref(contract: Contract) -> dict:
+    return {"id": contract.public_id, "name": contract.name}
+
+
+def _summary(contract: Contract) -> dict:
+    group = contract.group()
+    return {
+        "id": contract.public_id,
+        "kind": contract.kind,
+        "name": contract.name,
+        "status": contract.status,
+        "status_label": contract.status_display(),
+        "group": group.value,
+        "group_label": group.label,
+        "region": _place(contract.region),
+        "department": _place(contract.department),
+        "generation": contract.generation,
+        "period_label": contract.period_label,
+        "porteurs": [org.name for org in contract.porteurs.all()],
+        "is_published": contract.is_published,
+    }
+
+
+def _link(link: ContractLink, contract: Contract) -> dict:
+    return {
+        "id": link.pk,
+        "kind": link.kind,
+        "kind_label": link.get_kind_display(),
+        "incoming": link.contract_id != contract.pk,
+        "contract": _ref(link.contract),
+        "target_contract": _ref(link.target_contract) if link.target_contract_id else None,
+        "city_contract": link.city_contract.slug if link.city_contract_id else None,
+        "target_label": link.target_label,
+        "target_url": link.target_url,
+    }
+
+
+def _member(member: BodyMember) -> dict:
+    return {
+        "id": member.pk,
+        "person": member.person,
+        "organisation": member.organisation,
+        "role": member.role,
+        "role_label": member.get_role_display(),
+        "quart": member.quart,
+        "term_starts_on": member.term_starts_on,
+        "term_ends_on": member.term_ends_on,
+        "is_current": member.is_current(),
+    }
+
+
+def _meeting(meeting) -> dict:
+    return {
+        "id": meeting.pk,
+        "held_on": meeting.held_on,
+        "agenda": meeting.agenda,
+        "minutes": meeting.minutes,
+        "decisions": meeting.decisions,
+        "attendee_ids": [member.pk for member in meeting.attendees.all()],
+        "other_attendees": meeting.other_attendees,
+        "cases_reviewed": meeting.cases_reviewed,
+    }
+
+
+def _body(body: Body, *, insider: bool) -> dict:
+    members = list(body.members.all())
+    current = [m for m in members if m.is_current()]
+    meetings = list(body.meetings.all())
+    return {
+        "id": body.pk,
+        "kind": body.kind,
+        "kind_label": body.get_kind_display(),
+        "name": body.name,
+        "mandate": body.mandate,
+        "member_count": len(current),
+        "quarts": sorted({m.quart for m in current if m.quart}),
+        "meeting_count": len(meetings),
+        "last_meeting_on": max((m.held_on for m in meetings), default=None),
+        "members": [_member(m) for m in members] if insider else [],
+        "meetings": [_meeting(m) for m in meetings] if insider else [],
+    }
+
+
+def _status_change(change, *, insider: bool) -> dict:
+    by = change.changed_by
+    return {
+        "from_status": change.from_status,
+        "from_label": change.get_from_status_display() if change.from_status else "",
+        "to_status": change.to_status,
+        "to_label": change.get_to_status_display(),
+        "effective_on": change.effective_on,
+        "changed_at": change.changed_at,
+        "reason": change.reason,
+        "changed_by": (by.get_full_name() or by.email) if insider and by is not None else None,
+    }
+
+
+def _item(item) -> dict:
+    return {
+        "code": item.code,
+        "label": item.label,
+        "ok": item.ok,
+        "blocking": item.blocking,
+        "status_label": item.status_label,
+        "detail": item.detail,
+        "reason": item.reason,
+        "reference": item.reference,
+    }
+
+
+def _theme(theme: RegionalTheme) -> dict:
+    return {
+        "id": theme.pk,
+        "label": theme.label,
+        "description": theme.description,
+        "is_mental_health": theme.is_mental_health,
+        "position": theme.position,
+    }
+
+
+def _signatory(signatory) -> dict:
+    return {
+        "id": signatory.pk,
+        "kind": signatory.kind,
+        "kind_label": signatory.get_kind_display(),
+        "name": signatory.name,
+        "representative": signatory.representative,
+        "signed_on": signatory.signed_on,
+        "organisation_id": signatory.organisation_id,
+    }
+
+
+def _contact(contact) -> dict:
+    return {
+        "id": contact.pk,
+        "role": contact.role,
+        "role_label": contact.get_role_display(),
+        "name": contact.name,
+        "organisation": contact.organisation,
+        "email": contact.email,
+        "phone": contact.phone,
+        "is_public": contact.is_public,
+    }
+
+
+def _indicator(indicator) -> dict:
+    return {
+        "id": indicator.pk,
+        "name": indicator.name,
+        "kind": indicator.kind,
+        "kind_label": indicator.get_kind_display(),
+        "unit": indicator.unit,
+        "direction": indicator.direction,
+        "source": indicator.source,
+    }
+
+
+def _detail(contract: Contract, user) -> dict:
+    """Everything the contract page shows, narrowed to what ``user`` may read."""
+    insider = _is_insider(user, contract)
+    visible_ids = set(
+        Contract.objects.restrict(user, "view")
+        .filter(
+            Q(links__target_contract=contract) | Q(incoming_links__contract=contract) | Q(renews=contract)
+        )
+        .values_list("pk", flat=True)
+    )
+    visible_ids.add(contract.pk)
+    links = [
+        _link(link, contract)
+        for link in links_of(contract)
+        if link.contract_id in visible_ids and (link.target_contract_id or contract.pk) in visible_ids
+    ]
+    renews = contract.renews
+    if renews is not None and not user.has_perm("contracts.view_contract", renews):
+        renews = None
+    contacts = contract.contacts.all() if insider else contract.contacts.filter(is_public=True)
+    bodies = contract.bodies.prefetch_related("members", "meetings__attendees")
+    return {
+        **_summary(contract),
+        "kind_label": ContractKind(contract.kind).label,
+        "summary": contract.summary,
+        "generation_label": contract.generation_label,
+        "renews": _ref(renews) if renews is not None else None,
+        "renewals": [_ref(r) for r in contract.renewals.all() if r.pk in visible_ids],
+        "perimeter": {
+            "id": contract.perimeter.public_id,
+            "name": contract.perimeter.name,
+            "population": contract.perimeter.population,
+            "commune_count": contract.perimeter.commune_count,
+        },
+        "porteur_organisations": [
+            {"id": org.pk, "name": org.name, "kind": org.kind} for org in contract.porteurs.all()
+        ],
+        "launched_on": contract.launched_on,
+        "signed_on": contract.signed_on,
+        "starts_on": contract.starts_on,
+        "ends_on": contract.ends_on,
+        "is_overdue": contract.is_overdue(),
+        "source": contract.source,
+        "themes": [_theme(t) for t in contract.themes.all()],
+        "signatories": [_signatory(s) for s in contract.signatories.all()],
+        "links": links,
+        "governance": [_body(b, insider=insider) for b in bodies],
+        "contacts": [_contact(c) for c in contacts],
+        "indicators": [_indicator(i) for i in contract.indicators.all()],
+        "history": [
+            _status_change(c, insider=insider) for c in contract.status_changes.select_related("changed_by")
+        ],
+        "compliance": [_item(item) for item in checklist(contract)],
+        "can_change": user.has_perm("contracts.change_contract", contract),
+        "can_sign": user.has_perm("contracts.sign_contract", contract),
+    }
+
+
+def _lookups(user, values: dict) -> tuple[dict, list[str]]:
+    """Resolve the ids of a contract payload (perimeter, région, département, porteurs, socles) to objects.
+
+    Returns the resolved values and the French messages for whatever is unknown.
+    """
+    resolved, problems = {}, []
+    if "perimeter" in values:
+        perimeter = Perimeter.objects.restrict(user, "view").filter(public_id=values["perimeter"]).first()
+        if perimeter is None:
+            problems.append(f"Périmètre introuvable : « {values['perimeter']} ».")
+        resolved["perimeter"] = perimeter
+    if "region" in values:
+        region = Region.objects.filter(pk=values["region"]).first()
+        if region is None:
+            problems.append(f"Région inconnue : « {values['region']} ».")
+        resolved["region"] = region
+    if "department" in values:
+        department = None
+        if values["department"]:
+            department = Department.objects.filter(pk=values["department"]).first()
+            if department is None:
+                problems.append(f"Département inconnu : « {values['department']} ».")
+        resolved["department"] = department
+    for field, model, label in (
+        ("porteurs", Organisation, "Organisation(s) inconnue(s)"),
+        ("themes", RegionalTheme, "Socle(s) inconnu(s)"),
+    ):
+        if field in values:
+            ids = list(dict.fromkeys(values[field]))
+            found = {obj.pk: obj for obj in model.objects.filter(pk__in=ids)}
+            unknown = [str(pk) for pk in ids if pk not in found]
+            if unknown:
+                problems.append(f"{label} : {', '.join(unknown)}.")
+            resolved[field] = [found[pk] for pk in ids if pk in found]
+    return resolved, problems
+
+
+def _data_of(contract: Contract) -> dict:
+    """The current description of ``contract``, as ``ContractData`` fields."""
+    return {
+        "kind": contract.kind,
+        "name": contract.name,
+        "perimeter": contract.perimeter,
+        "region": contract.region,
+        "department": contract.department,
+        "porteurs": list(contract.porteurs.all()),
+        "summary": contract.summary,
+        "launched_on": contract.launched_on,
+        "signed_on": contract.signed_on,
+        "starts_on": contract.starts_on,
+        "ends_on": contract.ends_on,
+        "themes": list(contract.themes.all()),
+        "is_published": contract.is_published,
+        "source": contract.source,
+    }
+
+
+# --- Contracts --------------------------------------------------------------------------------------
+
+
+@contracts_router.get("", response=list[ContractSummaryOut], summary="Contrats visibles")
+def api_contracts(
+    request,
+    kind: str | None = None,
+    status: str | None = None,
+    region: str | None = None,
+    department: str | None = None,
+):
+    """The contracts you may see (the public: published ones), filtered by type, statut, région (code
+    INSEE) or département."""
+    contracts = (
+        Contract.objects.restrict(request.user, "view")
+        .select_related("region", "department")
+        .prefetch_related("porteurs")
+    )
+    filters = {"kind": kind, "status": status, "region_id": region, "department_id": department}
+    contracts = contracts.filter(**{field: value for field, value in filters.items() if value})
+    return [_summary(c) for c in contracts]
+
+
+@contracts_router.post(
+    "",
+    response={201: ContractOut, 403: ErrorOut, 422: ErrorOut},
+    auth=django_auth,
+    summary="Créer un contrat",
+)
+def api_create_contract(request, payload: ContractIn):
+    """Create a contract (en réflexion by default). You must be able to edit it afterwards: as an editor of
+    one of its porteurs, or as the ARS of its région; only the ARS records a contract already signed."""
+    if not request.user.has_perm("contracts.add_contract"):
+        raise HttpError(
+            403,
+            "Créer un contrat est réservé aux coordinateur·rices, administrateur·rices et référent·es ARS.",
+        )
+    values = payload.dict()
+    status = values.pop("status")
+    resolved, problems = _lookups(request.user, values)
+    if problems:
+        return _refused(problems)
+    data = ContractData(**{**values, **resolved})
+    try:
+        with transaction.atomic():
+            contract = create_contract(user=request.user, data=data, status=status)
+            if not request.user.has_perm("contracts.change_contract", contract):
+                raise HttpError(
+                    403,
+                    "Vous ne pouvez créer un contrat que pour une collectivité dont vous êtes éditeur·rice, "
+                    "ou en tant qu’ARS de sa région.",
+                )
+            if status not in PROJECT_STATUSES and not request.user.has_perm(
+                "contracts.sign_contract", contract
+            ):
+                raise HttpError(403, "Seule l’ARS enregistre un contrat déjà signé.")
+    except ContractError as exc:
+        return _refused(exc.messages)
+    return Status(201, _detail(contract, request.user))
+
+
+@contracts_router.get(
+    "/{uuid:public_id}", response={200: ContractOut, 404: ErrorOut}, summary="Un contrat, en détail"
+)
+def api_contract(request, public_id: UUID):
+    """The contract with its porteurs, signatories, links, governance, contacts, indicators, status history
+    and compliance checklist."""
+    return _detail(_visible(request, public_id), request.user)
+
+
+@contracts_router.patch(
+    "/{uuid:public_id}",
+    response={200: ContractOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=django_auth,
+    summary="Modifier un contrat",
+)
+def api_update_contract(request, public_id: UUID, payload: ContractPatch):
+    """Change the fields sent (not the status: see …/transitions); the others keep their value."""
+    contract = _editable(request, public_id)
+    values = payload.dict(exclude_unset=True)
+    for field in NOT_NULLABLE:
+        if field in values and values[field] is None:
+            del values[field]  # null cannot empty a value the contract must have: it is left as it is
+    resolved, problems = _lookups(request.user, values)
+    if problems:
+        return _refused(problems)
+    data = ContractData(**{**_data_of(contract), **values, **resolved})
+    try:
+        update_contract(contract, user=request.user, data=data)
+    except ContractError as exc:
+        return _refused(exc.messages)
+    return _detail(contract, request.user)
+
+
+# --- Life cycle -------------------------------------------------------------------------------------
+
+
+@contracts_router.get(
+    "/{uuid:public_id}/transitions",
+    response={200: list[OptionOut], 404: ErrorOut},
+    summary="Changements de statut possibles",
+)
+def api_transitions(request, public_id: UUID):
+    """The moves you are entitled to from the current status, each allowed now or with its blockers."""
+    contract = _visible(request, public_id)
+    return [
+        {
+            "target": option.target,
+            "target_label": ContractStatus(option.target).label,
+            "label": option.label,
+            "backwards": option.transition.backwards,
+            "allowed": option.allowed,
+            "blockers": option.blockers,
+        }
+        for option in options_for(contract, request.user)
+    ]
+
+
+@contracts_router.post(
+    "/{uuid:public_id}/transitions",
+    response={201: StatusChangeOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=django_auth,
+    summary="Changer le statut",
+)
+def api_change_status(request, public_id: UUID, payload: TransitionIn):
+    """Move the contract to ``target``, logged with its reason; the signature is the ARS's act and needs
+    every blocking item of the checklist."""
+    contract = _editable(request, public_id)
+    try:
+        change = change_status(
+            contract,
+            user=request.user,
+            target=payload.target,
+            reason=payload.reason,
+            effective_on=payload.effective_on,
+        )
+    except PermissionError as exc:
+        raise HttpError(403, str(exc)) from exc
+    except ContractError as exc:
+        return _refused(exc.messages)
+    return Status(201, _status_change(change, insider=True))
+
+
+@contracts_router.post(
+    "/{uuid:public_id}/renouvellement",
+    response={201: ContractOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=django_auth,
+    summary="Renouveler un contrat",
+)
+def api_renew(request, public_id: UUID, payload: RenewalIn):
+    """Open the next generation (same perimeter, porteurs, région and socles), en réflexion."""
+    contract = _editable(request, public_id)
+    try:
+        renewal = renew_contract(
+            contract, user=request.user, name=payload.name, launched_on=payload.launched_on
+        )
+    except ContractError as exc:
+        return _refused(exc.messages)
+    return Status(201, _detail(renewal, request.user))
+
+
+@contracts_router.get(
+    "/{uuid:public_id}/conformite",
+    response={200: list[ItemOut], 404: ErrorOut},
+    summary="Liste de conformité",
+)
+def api_compliance(request, public_id: UUID):
+    """Each item of the checklist: whether it holds, whether it blocks the signature, why, and its text."""
+    return [_item(item) for item in checklist(_visible(request, public_id))]
+
+
+# --- Signatories ------------------------------------------------------------------------------------
+
+
+@contracts_router.post(
+    "/{uuid:public_id}/signataires",
+    response={201: SignatoryOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=django_auth,
+    summary="Ajouter un signataire",
+)
+def api_add_signatory(request, public_id: UUID, payload: SignatoryIn):
+    contract = _editable(request, public_id)
+    organisation = None
+    if payload.organisation is not None:
+        organisation = Organisation.objects.filter(pk=payload.organisation).first()
+        if organisation is None:
+            return _refused([f"Organisation inconnue : {payload.organisation}."])
+    try:
+        signatory = add_signatory(
+            contract,
+            kind=payload.kind,
+            name=payload.name,
+            representative=payload.representative,
+            signed_on=payload.signed_on,
+            organisation=organisation,
+        )
+    except ContractError as exc:
+        return _refused(exc.messages)
+    return Status(201, _signatory(signatory))
+
+
+@contracts_router.delete(
+    "/{uuid:public_id}/signataires/{int:signatory_id}",
+    response={204: None, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=django_auth,
+    summary="Retirer un signataire",
+)
+def api_remove_signatory(request, public_id: UUID, signatory_id: int):
+    """Refused (422) once the contract is signed: the signed parties are history."""
+    contract = _editable(request, public_id)
+    signatory = contract.signatories.filter(pk=signatory_id).first()
+    if signatory is None:
+        raise HttpError(404, "Ce contrat n’a pas ce signataire.")
+    try:
+        remove_signatory(signatory)
+    except ContractError as exc:
+        return _refused(exc.messages)
+    return Status(204, None)
+
+
+# --- Links ------------------------------------------------------------------------------------------
+
+
+@contracts_router.post(
+    "/{uuid:public_id}/articulations",
+    response={201: LinkOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=django_auth,
+    summary="Articuler avec un autre dispositif",
+)
+def api_add_link(request, public_id: UUID, payload: LinkIn):
+    """A CLSM as the mental-health volet of a CLS (``target_contract``), a CLS as the health volet of a
+    contrat de ville (``city_contract``, e.g. 2015-CV302), a PTSM or an ASV (``target_name``,
+    ``target_url``)."""
+    contract = _editable(request, public_id)
+    problems, target_contract, city_contract = [], None, None
+    if payload.target_contract is not None:
+        target_contract = (
+            Contract.objects.restrict(request.user, "view").filter(public_id=payload.target_contract).first()
+        )
+        if target_contract is None:
+            problems.append(f"Contrat lié introuvable : « {payload.target_contract} ».")
+    if payload.city_contract:
+        generation, _, code = payload.city_contract.partition("-")
+        city_contract = (
+            CityContract.objects.select_related("department").filter(generation=generation, code=code).first()
+        )
+        if city_contract is None:
+            problems.append(
+                f"Contrat de ville inconnu : « {payload.city_contract} » (attendu : génération-code, "
+                "ex. 2015-CV302)."
+            )
+    if problems:
+        return _refused(problems)
+    try:
+        link = add_link(
+            contract,
+            kind=payload.kind,
+            target_contract=target_contract,
+            city_contract=city_contract,
+            target_name=payload.target_name,
+            target_url=payload.target_url,
+        )
+    except ContractError as exc:
+        return _refused(exc.messages)
+    return Status(201, _link(link, contract))
+
+
+@contracts_router.delete(
+    "/{uuid:public_id}/articulations/{int:link_id}",
+    response={204: None, 403: ErrorOut, 404: ErrorOut},
+    auth=django_auth,
+    summary="Retirer une articulation",
+)
+def api_remove_link(request, public_id: UUID, link_id: int):
+    """Remove a link carried by the contract or pointing to it."""
+    contract = _editable(request, public_id)
+    link = ContractLink.objects.filter(Q(contract=contract) | Q(target_contract=contract), pk=link_id).first()
+    if link is None:
+        raise HttpError(404, "Ce contrat n’a pas cette articulation.")
+    link.delete()
+    return Status(204, None)
+
+
+# --- Governance -------------------------------------------------------------------------------------
+
+
+def _body_of(contract: Contract, body_id: int) -> Body:
+    body = contract.bodies.filter(pk=body_id).first()
+    if body is None:
+        raise HttpError(404, "Ce contrat n’a pas cette instance.")
+    return body
+
+
+@contracts_router.post(
+    "/{uuid:public_id}/instances",
+    response={201: BodyOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=django_auth,
+    summary="Créer une instance de gouvernance",
+)
+def api_add_body(request, public_id: UUID, payload: BodyIn):
+    """COPIL, COTECH, groupe de travail, plénière; for a CLSM its comité de pilotage and its cellule cas
+    complexes."""
+    contract = _editable(request, public_id)
+    try:
+        body = add_body(contract, kind=payload.kind, name=payload.name, mandate=payload.mandate)
+    except ContractError as exc:
+        return _refused(exc.messages)
+    return Status(201, _body(body, insider=True))
+
+
+@contracts_router.post(
+    "/{uuid:public_id}/instances/{int:body_id}/membres",
+    response={201: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=django_auth,
+    summary="Ajouter un membre à une instance",
+)
+def api_add_member(request, public_id: UUID, body_id: int, payload: MemberIn):
+    body = _body_of(_editable(request, public_id), body_id)
+    try:
+        member = add_member(body, **payload.dict())
+    except ContractError as exc:
+        return _refused(exc.messages)
+    return Status(201, _member(member))
+
+
+@contracts_router.post(
+    "/{uuid:public_id}/instances/{int:body_id}/reunions",
+    response={201: MeetingOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=django_auth,
+    summary="Enregistrer une réunion",
+)
+def api_add_meeting(request, public_id: UUID, body_id: int, payload: MeetingIn):
+    """A cellule cas complexes records only the date, who attended and how many situations were examined:
+    any agenda, minutes or decisions are refused."""
+    contract = _editable(request, public_id)
+    body = _body_of(contract, body_id)
+    values = payload.dict()
+    ids = list(dict.fromkeys(values.pop("attendees")))
+    attendees = list(BodyMember.objects.filter(pk__in=ids, body__contract=contract))
+    unknown = sorted(set(ids) - {m.pk for m in attendees})
+    if unknown:
+        return _refused([f"Membre(s) inconnu(s) : {', '.join(map(str, unknown))}."])
+    try:
+        meeting = add_meeting(body, attendees=attendees, **values)
+    except ContractError as exc:
+        return _refused(exc.messages)
+    return Status(201, _meeting(meeting))
+
+
+# --- Contacts ---------------------------------------------------------------------------------------
+
+
+@contracts_router.post(
+    "/{uuid:public_id}/contacts",
+    response={201: ContactOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=django_auth,
+    summary="Ajouter un contact",
+)
+def api_add_contact(request, public_id: UUID, payload: ContactIn):
+    """A professional contact (coordinator, ARS referent…); ``is_public`` puts it in the public directory."""
+    contract = _editable(request, public_id)
+    values = payload.dict()
+    values["role"] = ContactRole(values["role"]).value
+    values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+    if values["email"]:
+        try:
+            validate_email(values["email"])
+        except DjangoValidationError:
+            return _refused([f"Adresse électronique invalide : « {values['email']} »."])
+    try:
+        contact = add_contact(contract, **values)
+    except ContractError as exc:
+        return _refused(exc.messages)
+    return Status(201, _contact(contact))
+
+
+@contracts_router.delete(
+    "/{uuid:public_id}/contacts/{int:contact_id}",
+    response={204: None, 403: ErrorOut, 404: ErrorOut},
+    auth=django_auth,
+    summary="Retirer un contact",
+)
+def api_remove_contact(request, public_id: UUID, contact_id: int):
+    contract = _editable(request, public_id)
+    contact = contract.contacts.filter(pk=contact_id).first()
+    if contact is None:
+        raise HttpError(404, "Ce contrat n’a pas ce contact.")
+    contact.delete()
+    return Status(204, None)
+
+
+# --- Indicators -------------------------------------------------------------------------------------
+
+
+@contracts_router.post(
+    "/{uuid:public_id}/indicateurs",
+    response={201: IndicatorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=django_auth,
+    summary="Définir un indicateur d’évaluation",
+)
+def api_add_indicator(request, public_id: UUID, payload: IndicatorIn):
+    """Indicators are agreed before the signature (the checklist asks for at least one)."""
+    contract = _editable(request, public_id)
+    try:
+        indicator = add_indicator(contract, **payload.dict())
+    except IndicatorError as exc:
+        return _refused(exc.messages)
+    return Status(201, _indicator(indicator))
+
+
+# --- Regional themes (« socles ») -------------------------------------------------------------------
+
+
+def _region(region_code: str) -> Region:
+    region = Region.objects.filter(pk=region_code).first()
+    if region is None:
+        raise HttpError(404, f"Région inconnue : « {region_code} ».")
+    return region
+
+
+def _managed_region(request, region_code: str) -> Region:
+    region = _region(region_code)
+    if not request.user.has_perm("contracts.manage_themes", region):
+        raise HttpError(
+            403, f"Les socles de la région {region.name} sont gérés par un·e administrateur·rice de son ARS."
+        )
+    return region
+
+
+@contracts_router.get(
+    "/socles/{region_code}",
+    response={200: list[ThemeOut], 404: ErrorOut},
+    summary="Socles thématiques d’une région",
+)
+def api_themes(request, region_code: str):
+    """The themes the région's ARS asks every CLS to cover (public)."""
+    return [_theme(t) for t in _region(region_code).themes.all()]
+
+
+@contracts_router.post(
+    "/socles/{region_code}",
+    response={201: ThemeOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=django_auth,
+    summary="Ajouter un socle thématique",
+)
+def api_add_theme(request, region_code: str, payload: ThemeIn):
+    """Reserved to an administrator of the région's ARS; refuses an empty or duplicate label."""
+    region = _managed_region(request, region_code)
+    try:
+        theme = add_theme(
+            region,
+            label=payload.label,
+            is_mental_health=payload.is_mental_health,
+            description=payload.description,
+        )
+    except ContractError as exc:
+        return _refused(exc.messages)
+    return Status(201, _theme(theme))
+
+
+@contracts_router.delete(
+    "/socles/{region_code}/{int:theme_id}",
+    response={204: None, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=django_auth,
+    summary="Retirer un socle thématique",
+)
+def api_remove_theme(request, region_code: str, theme_id: int):
+    """Refused (422) while a contract declares the socle."""
+    region = _managed_region(request, region_code)
+    theme = region.themes.filter(pk=theme_id).first()
+    if theme is None:
+        raise HttpError(404, f"La région {region.name} n’a pas ce socle.")
+    try:
+        remove_theme(theme)
+    except ContractError as exc:
+        return _refused(exc.messages)
+    return Status(204, None)
