@@ -1,0 +1,552 @@
+"""Governance pages of a contract (bodies, members, meetings, contacts) and the contacts directory.
+
+Who may do what (``contracts.perms``): whoever may view a contract reads its governance page; whoever may
+change it adds and removes bodies, members, meetings and contacts. A contact not published in the
+directory is shown to editors only. The directory lists the published contacts of the contracts the user
+may view, so the public never sees a draft's contacts.
+
+Adding answers an htmx request with the re-rendered fragment (the body, the list of bodies, the contacts)
+and a plain POST with a redirect; a refusal re-renders the form with the French messages, status 400, and
+writes nothing. Removing always goes through a confirmation page (GET), then a POST.
+"""
+
+import csv
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, F, IntegerField, Prefetch, Value, When
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from santelocale.contracts.compliance import checklist
+from santelocale.contracts.enums import ContactRole, ContractKind, MemberRole, Quart
+from santelocale.contracts.forms_governance import (
+    BodyForm,
+    ContactForm,
+    DirectoryFilterForm,
+    MeetingForm,
+    MemberForm,
+)
+from santelocale.contracts.governance import COMPLEX_CASES_RULE, add_body, add_meeting, add_member
+from santelocale.contracts.models import Body, BodyMember, Contact, Contract, Meeting
+from santelocale.contracts.services import ContractError, add_contact, format_date
+from santelocale.territories.models import Department, Region
+
+PAGE = "contracts/governance/governance.html"
+ROLE_ORDER = {value: position for position, value in enumerate(MemberRole.values)}
+REFUSED = "Vous ne pouvez pas modifier la gouvernance de ce contrat."
+MEETING_REMOVAL = (
+    "Sa date, ses présents et, le cas échéant, son ordre du jour, son compte rendu et ses décisions seront "
+    "supprimés."
+)
+
+
+# --- Access and shared context -------------------------------------------------------------------------
+
+
+def _contract(request, public_id, action: str = "view") -> Contract:
+    """The contract if ``request.user`` may view it (404 otherwise); with ``action="change"``, 403 unless
+    they may also change it."""
+    contract = get_object_or_404(
+        Contract.objects.restrict(request.user, "view").select_related("region", "department"),
+        public_id=public_id,
+    )
+    if action == "change" and not request.user.has_perm("contracts.change_contract", contract):
+        raise PermissionDenied(REFUSED)
+    return contract
+
+
+def _governance_url(contract: Contract, anchor: str = "") -> str:
+    url = reverse("contracts:governance", args=[contract.public_id])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _form_errors(form) -> list[str]:
+    """Every error of a bound form, as the French sentences shown in the alert."""
+    return [str(error) for bound in form for error in bound.errors] + [
+        str(error) for error in form.non_field_errors()
+    ]
+
+
+def _term_label(member, today: datetime.date) -> str:
+    if member.is_current(today):
+        return "En cours"
+    if member.term_starts_on and member.term_starts_on > today:
+        return "À venir"
+    return "Terminé"
+
+
+@dataclass
+class BodyPanel:
+    """What the page shows of one body, with its two forms (blank, or as submitted with their errors)."""
+
+    body: Body
+    members: list
+    meetings: list
+    member_form: MemberForm
+    meeting_form: MeetingForm
+    member_errors: list[str] = field(default_factory=list)
+    meeting_errors: list[str] = field(default_factory=list)
+    notice: str = ""
+    open_form: str = ""  # "member" or "meeting": the form shown unfolded (after a refusal)
+
+    @property
+    def selected_attendees(self) -> set[str]:
+        return {str(value) for value in (self.meeting_form["attendees"].value() or [])}
+
+
+@dataclass
+class QuartRow:
+    label: str
+    members: list
+    note: str = ""
+
+    @property
+    def present(self) -> bool:
+        return bool(self.members)
+
+
+def _bodies(contract: Contract) -> list[Body]:
+    meetings = Meeting.objects.prefetch_related("attendees")
+    return list(contract.bodies.prefetch_related("members", Prefetch("meetings", queryset=meetings)))
+
+
+def _panel(body: Body, contract: Contract, today: datetime.date, **state) -> BodyPanel:
+    members = sorted(body.members.all(), key=lambda m: (ROLE_ORDER.get(m.role, len(ROLE_ORDER)), m.person))
+    for member in members:
+        member.current = member.is_current(today)
+        member.term_label = _term_label(member, today)
+    meetings = list(body.meetings.all())
+    for meeting in meetings:
+        meeting.attendance = len(meeting.attendees.all()) + meeting.other_attendees
+    state.setdefault("member_form", MemberForm())
+    state.setdefault("meeting_form", MeetingForm(contract=contract))
+    return BodyPanel(body=body, members=members, meetings=meetings, **state)
+
+
+def _four_quarts(contract: Contract, bodies: list[Body], today: datetime.date) -> dict | None:
+    """For a CLSM: who seats each of the « quatre quarts » today, and the checklist's verdict on them."""
+    if contract.kind != ContractKind.CLSM:
+        return None
+    current = [m for body in bodies for m in body.members.all() if m.is_current(today)]
+    elected = [m for m in current if m.quart == Quart.ELECTED]
+    chairs = [m for m in elected if m.role == MemberRole.CHAIR]
+    rows = [
+        QuartRow(
+            "Élu·e local·e à la présidence",
+            chairs,
+            "" if chairs or not elected else "un·e élu·e siège, mais n’assure pas la présidence",
+        )
+    ]
+    rows += [
+        QuartRow(Quart(quart).label, [m for m in current if m.quart == quart])
+        for quart in (Quart.PSYCHIATRY, Quart.USERS, Quart.CAREGIVERS)
+    ]
+    item = next(item for item in checklist(contract) if item.code == "four_quarts")
+    return {"rows": rows, "item": item}
+
+
+def _visible_contacts(contract: Contract, can_change: bool):
+    contacts = contract.contacts.all()
+    return contacts if can_change else contacts.filter(is_public=True)
+
+
+def _context(
+    request,
+    contract: Contract,
+    *,
+    panel_state: dict | None = None,
+    body_form: BodyForm | None = None,
+    body_errors=(),
+    body_notice: str = "",
+    contact_form: ContactForm | None = None,
+    contact_errors=(),
+    contact_notice: str = "",
+) -> dict:
+    """Everything the governance page and its fragments show; ``panel_state`` maps a body's pk to the
+    state of its panel (submitted form, errors, notice)."""
+    today = datetime.date.today()
+    bodies = _bodies(contract)
+    panel_state = panel_state or {}
+    can_change = request.user.has_perm("contracts.change_contract", contract)
+    return {
+        "contract": contract,
+        "can_change": can_change,
+        "insider": request.user.has_perm("contracts.view_governance_details", contract),
+        "panels": [_panel(body, contract, today, **panel_state.get(body.pk, {})) for body in bodies],
+        "four_quarts": _four_quarts(contract, bodies, today),
+        "body_form": body_form or BodyForm(),
+        "body_kind_choices": BodyForm.kind_choices(contract),
+        "body_errors": list(body_errors),
+        "body_notice": body_notice,
+        "contacts": _visible_contacts(contract, can_change),
+        "contact_form": contact_form or ContactForm(),
+        "contact_errors": list(contact_errors),
+        "contact_notice": contact_notice,
+        "member_roles": MemberRole.choices,
+        "contact_roles": ContactRole.choices,
+        "complex_cases_rule": COMPLEX_CASES_RULE,
+        "is_clsm": contract.kind == ContractKind.CLSM,
+        "breadcrumb": [
+            ("Contrats", reverse("contracts:list")),
+            (contract.name, contract.get_absolute_url()),
+            ("Gouvernance", None),
+        ],
+    }
+
+
+def _fragment(request, contract, fragment: str, *, status: int, body: Body | None = None, **state):
+    """The re-rendered part of the page an htmx request swaps in (with the four quarts out of band when a
+    member changed)."""
+    context = _context(request, contract, **state)
+    if fragment == "body":
+        context["panel"] = next(p for p in context["panels"] if p.body.pk == body.pk)
+        html = render_to_string("contracts/governance/_body.html", context, request)
+        if context["four_quarts"]:
+            context["oob"] = True
+            html += render_to_string("contracts/governance/_four_quarts.html", context, request)
+    else:
+        html = render_to_string(f"contracts/governance/_{fragment}.html", context, request)
+    return HttpResponse(html, status=status)
+
+
+def _refused(request, contract, fragment: str, *, body: Body | None = None, **state):
+    if request.htmx:
+        return _fragment(request, contract, fragment, status=400, body=body, **state)
+    return render(request, PAGE, _context(request, contract, **state), status=400)
+
+
+def _added(request, contract, fragment: str, notice: str, *, anchor: str, body: Body | None = None, **state):
+    if request.htmx:
+        return _fragment(request, contract, fragment, status=200, body=body, **state)
+    messages.success(request, notice)
+    return redirect(_governance_url(contract, anchor))
+
+
+def _added_to_body(request, contract, body: Body, notice: str):
+    """htmx: the body's panel with ``notice`` (and the four quarts out of band); plain POST: back to the
+    governance page, at the body."""
+    state = {"panel_state": {body.pk: {"notice": notice}}}
+    return _added(request, contract, "body", notice, anchor=f"body-{body.pk}", body=body, **state)
+
+
+# --- Governance page ---------------------------------------------------------------------------------
+
+
+@require_GET
+def governance(request, public_id):
+    contract = _contract(request, public_id)
+    return render(request, PAGE, _context(request, contract))
+
+
+@login_required
+@require_POST
+def governance_body_add(request, public_id):
+    contract = _contract(request, public_id, "change")
+    form = BodyForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, contract, "bodies", body_form=form, body_errors=_form_errors(form))
+    try:
+        body = add_body(contract, **form.cleaned_data)
+    except ContractError as exc:
+        return _refused(request, contract, "bodies", body_form=form, body_errors=exc.messages)
+    notice = f"Instance « {body.name} » ajoutée."
+    return _added(request, contract, "bodies", notice, anchor=f"body-{body.pk}", body_notice=notice)
+
+
+@login_required
+@require_POST
+def governance_member_add(request, public_id, body_id):
+    contract = _contract(request, public_id, "change")
+    body = get_object_or_404(contract.bodies, pk=body_id)
+    form = MemberForm(request.POST)
+    errors = _form_errors(form) if not form.is_valid() else []
+    if not errors:
+        try:
+            member = add_member(body, **form.cleaned_data)
+        except ContractError as exc:
+            errors = exc.messages
+    if errors:
+        state = {"member_form": form, "member_errors": errors, "open_form": "member"}
+        return _refused(request, contract, "body", body=body, panel_state={body.pk: state})
+    notice = f"« {member.person} » siège désormais à « {body.name} »."
+    return _added_to_body(request, contract, body, notice)
+
+
+@login_required
+@require_POST
+def governance_meeting_add(request, public_id, body_id):
+    contract = _contract(request, public_id, "change")
+    body = get_object_or_404(contract.bodies, pk=body_id)
+    form = MeetingForm(request.POST, contract=contract)
+    errors = _form_errors(form) if not form.is_valid() else []
+    if not errors:
+        data = form.cleaned_data
+        try:
+            meeting = add_meeting(
+                body,
+                held_on=data["held_on"],
+                agenda=data["agenda"],
+                minutes=data["minutes"],
+                decisions=data["decisions"],
+                attendees=list(data["attendees"]),
+                other_attendees=data["other_attendees"] or 0,
+                cases_reviewed=data["cases_reviewed"],
+            )
+        except ContractError as exc:
+            errors = exc.messages
+    if errors:
+        state = {"meeting_form": form, "meeting_errors": errors, "open_form": "meeting"}
+        return _refused(request, contract, "body", body=body, panel_state={body.pk: state})
+    notice = f"Réunion du {format_date(meeting.held_on)} enregistrée pour « {body.name} »."
+    return _added_to_body(request, contract, body, notice)
+
+
+@login_required
+@require_POST
+def governance_contact_add(request, public_id):
+    contract = _contract(request, public_id, "change")
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, contract, "contacts", contact_form=form, contact_errors=_form_errors(form))
+    try:
+        contact = add_contact(contract, **form.cleaned_data)
+    except ContractError as exc:
+        return _refused(request, contract, "contacts", contact_form=form, contact_errors=exc.messages)
+    where = "publié dans l’annuaire" if contact.is_public else "non publié dans l’annuaire"
+    notice = f"Contact « {contact.name} » ajouté ({where})."
+    return _added(request, contract, "contacts", notice, anchor="contacts", contact_notice=notice)
+
+
+# --- Removals (confirmation page, then POST) ---------------------------------------------------------
+
+
+def _confirm_or_delete(
+    request, contract, obj, *, title: str, consequences: list[str], done: str, anchor: str
+):
+    """GET: the confirmation page; POST: delete ``obj`` and go back to the governance page."""
+    if request.method == "POST":
+        obj.delete()
+        messages.success(request, done)
+        return redirect(_governance_url(contract, anchor))
+    return render(
+        request,
+        "contracts/governance/confirm_delete.html",
+        {
+            "contract": contract,
+            "title": title,
+            "consequences": consequences,
+            "cancel_url": _governance_url(contract, anchor),
+            "breadcrumb": [
+                ("Contrats", reverse("contracts:list")),
+                (contract.name, contract.get_absolute_url()),
+                ("Gouvernance", _governance_url(contract)),
+                ("Confirmer la suppression", None),
+            ],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def governance_body_delete(request, public_id, body_id):
+    contract = _contract(request, public_id, "change")
+    body = get_object_or_404(contract.bodies, pk=body_id)
+    members, meetings = body.members.count(), body.meetings.count()
+    return _confirm_or_delete(
+        request,
+        contract,
+        body,
+        title=f"Supprimer l’instance « {body.name} » ?",
+        consequences=[
+            f"Ses {members} membre(s) et ses {meetings} réunion(s) seront supprimés avec elle.",
+            "L’historique des modifications en garde la trace.",
+        ],
+        done=f"Instance « {body.name} » supprimée, avec ses membres et ses réunions.",
+        anchor="instances",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def governance_member_delete(request, public_id, member_id):
+    contract = _contract(request, public_id, "change")
+    member = get_object_or_404(
+        BodyMember.objects.select_related("body"),
+        pk=member_id,
+        body__contract=contract,
+    )
+    attended = member.meetings.count()
+    consequences = [f"« {member.person} » ne siégera plus à « {member.body.name} »."]
+    if attended:
+        consequences.append(
+            f"Il ou elle figure parmi les présents de {attended} réunion(s) : "
+            "ces réunions compteront un présent de moins."
+        )
+    if contract.kind == ContractKind.CLSM and member.quart:
+        consequences.append(f"Le quart « {member.get_quart_display()} » perd un membre.")
+    return _confirm_or_delete(
+        request,
+        contract,
+        member,
+        title=f"Retirer « {member.person} » de « {member.body.name} » ?",
+        consequences=consequences,
+        done=f"« {member.person} » ne siège plus à « {member.body.name} ».",
+        anchor=f"body-{member.body_id}",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def governance_meeting_delete(request, public_id, meeting_id):
+    contract = _contract(request, public_id, "change")
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("body"), pk=meeting_id, body__contract=contract
+    )
+    day = format_date(meeting.held_on)
+    return _confirm_or_delete(
+        request,
+        contract,
+        meeting,
+        title=f"Supprimer la réunion du {day} de « {meeting.body.name} » ?",
+        consequences=[MEETING_REMOVAL],
+        done=f"Réunion du {day} de « {meeting.body.name} » supprimée.",
+        anchor=f"body-{meeting.body_id}",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def governance_contact_delete(request, public_id, contact_id):
+    contract = _contract(request, public_id, "change")
+    contact = get_object_or_404(contract.contacts, pk=contact_id)
+    consequences = ["Il ne figurera plus sur la page de gouvernance."]
+    if contact.is_public:
+        consequences.append("Il disparaîtra de l’annuaire des contacts.")
+    return _confirm_or_delete(
+        request,
+        contract,
+        contact,
+        title=f"Retirer le contact « {contact.name} » ({contact.get_role_display()}) ?",
+        consequences=consequences,
+        done=f"Contact « {contact.name} » retiré.",
+        anchor="contacts",
+    )
+
+
+# --- Directory -----------------------------------------------------------------------------------------
+
+CSV_COLUMNS = [
+    "Région",
+    "Département",
+    "Contrat",
+    "Type",
+    "Contrat publié",
+    "Rôle",
+    "Nom ou fonction",
+    "Organisation",
+    "Adresse électronique",
+    "Téléphone",
+    "Page du contrat",
+]
+_ROLE_POSITION = Case(
+    *(When(role=value, then=Value(position)) for position, value in enumerate(ContactRole.values)),
+    output_field=IntegerField(),
+)
+
+
+def _directory(request):
+    """The filter form and the published contacts of the contracts ``request.user`` may view, filtered,
+    ordered by région, département, contract, role and name."""
+    contacts = Contact.objects.filter(
+        is_public=True, contract__in=Contract.objects.restrict(request.user, "view")
+    ).select_related("contract__region", "contract__department")
+    region_codes = set(contacts.values_list("contract__region_id", flat=True))
+    department_codes = set(contacts.values_list("contract__department_id", flat=True)) - {None}
+    form = DirectoryFilterForm(
+        request.GET or None,
+        regions=Region.objects.filter(code__in=region_codes),
+        departments=Department.objects.filter(code__in=department_codes),
+    )
+    if form.is_bound:
+        form.is_valid()  # a value not offered is reported and ignored; the valid filters still apply
+        filters = {
+            "region": "contract__region_id",
+            "department": "contract__department_id",
+            "kind": "contract__kind",
+            "role": "role",
+        }
+        for name, lookup in filters.items():
+            if form.cleaned_data.get(name):
+                contacts = contacts.filter(**{lookup: form.cleaned_data[name]})
+    contacts = contacts.order_by(
+        "contract__region__name",
+        F("contract__department_id").asc(nulls_last=True),
+        "contract__name",
+        _ROLE_POSITION,
+        "name",
+    )
+    return form, contacts
+
+
+@require_GET
+def directory(request):
+    form, contacts = _directory(request)
+    return render(
+        request,
+        "contracts/directory.html",
+        {
+            "form": form,
+            "contacts": list(contacts),
+            "filter_errors": _form_errors(form) if form.is_bound else [],
+            "query": request.GET.urlencode(),
+            "breadcrumb": [("Annuaire des contacts", None)],
+        },
+    )
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PHONE_LIKE = re.compile(r"^\+?[0-9 .()\-]+$")
+
+
+def _csv_cell(value) -> str:
+    """A cell a spreadsheet will not run as a formula (phone numbers such as +33 5… are left alone)."""
+    text = str(value)
+    if text.startswith(_FORMULA_START) and not _PHONE_LIKE.match(text):
+        return "'" + text
+    return text
+
+
+@require_GET
+def directory_csv(request):
+    """The filtered directory as CSV for spreadsheets: UTF-8 with a BOM, « ; » separators."""
+    _form, contacts = _directory(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="annuaire-contacts-cls-clsm.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(CSV_COLUMNS)
+    for contact in contacts:
+        contract = contact.contract
+        row = [
+            contract.region.name,
+            str(contract.department) if contract.department else "",
+            contract.name,
+            contract.kind,
+            "oui" if contract.is_published else "non",
+            contact.get_role_display(),
+            contact.name,
+            contact.organisation,
+            contact.email,
+            contact.phone,
+            request.build_absolute_uri(contract.get_absolute_url()),
+        ]
+        writer.writerow([_csv_cell(value) for value in row])
+    return response
