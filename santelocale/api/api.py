@@ -1,7 +1,7 @@
 """The JSON API (django-ninja): each domain app contributes a router; the schema is at /api/openapi.json."""
 
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import AuthenticationError, ValidationError
 
 from santelocale.contracts.api import contracts_router
 from santelocale.observatory.api import observatory_router
@@ -39,3 +39,11 @@ def french_validation_error(request, exc: ValidationError):
     """Answer 422 with a French summary of what is wrong, keeping ninja's detailed list for programs."""
     detail = "Requête invalide : " + " ; ".join(_describe(error) for error in exc.errors) + "."
     return api.create_response(request, {"detail": detail, "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def french_authentication_error(request, exc: AuthenticationError):
+    """Answer 401 in French: the API's writes and private reads need a signed-in session."""
+    return api.create_response(
+        request, {"detail": "Connexion requise : connectez-vous sur la plateforme (session)."}, status=401
+    )

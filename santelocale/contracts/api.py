@@ -30,7 +30,6 @@ from santelocale.contracts.models import (
     ContractLink,
     RegionalTheme,
 )
-from santelocale.contracts.perms import is_party
 from santelocale.contracts.services import (
     ContractData,
     ContractError,
@@ -410,9 +409,7 @@ def _editable(request, public_id: UUID) -> Contract:
 
 def _is_insider(user, contract: Contract) -> bool:
     """Parties to the contract (and its editors) see its non-public contacts, members and meetings."""
-    return user.is_authenticated and (
-        user.has_perm("contracts.change_contract", contract) or is_party(user, contract)
-    )
+    return user.has_perm("contracts.view_governance_details", contract)
 
 
 def _place(obj) -> dict | None:

@@ -10,6 +10,9 @@
 - Anyone holding an editing role somewhere may create a contract.
 - A région's mandatory themes (« socles ») are maintained by an administrator of that région's ARS.
 Everything else (signatories, links, governance, contacts, indicators) follows « change ».
+- The composition of bodies, meetings, unpublished contacts and the authors of status changes are shown to
+  the contract's parties and editors only (« view_governance_details »); the public sees that bodies exist,
+  how many members and meetings they have, and whether the CLSM's four quarts are present.
 """
 
 from dataclasses import dataclass
@@ -113,6 +116,11 @@ rules.add_perm("contracts.add_contract", rules.is_superuser | has_editor_role)
 rules.add_perm("contracts.change_contract", rules.is_authenticated & can_change_contract)
 rules.add_perm("contracts.delete_contract", rules.is_authenticated & can_change_contract)
 rules.add_perm("contracts.sign_contract", rules.is_authenticated & (rules.is_superuser | is_ars_editor))
+# Members' names, meetings' minutes, unpublished contacts and who moved the status: parties and editors only.
+rules.add_perm(
+    "contracts.view_governance_details",
+    rules.is_authenticated & (rules.is_superuser | can_change_contract | is_party),
+)
 rules.add_perm("contracts.manage_themes", rules.is_authenticated & (rules.is_superuser | is_region_ars_admin))
 
 

@@ -417,6 +417,13 @@ def add_link(
     )
 
 
+def remove_link(contract: Contract, link: ContractLink) -> None:
+    """Remove a link carried by ``contract`` or pointing to it; refuses a link of other contracts."""
+    if contract.pk not in (link.contract_id, link.target_contract_id):
+        raise ContractError("Cette articulation ne concerne pas ce contrat.")
+    link.delete()
+
+
 def links_of(contract: Contract) -> list[ContractLink]:
     """Every link touching ``contract``: those it carries and those pointing to it."""
     carried = contract.links.select_related("target_contract", "city_contract")

@@ -123,6 +123,7 @@ def _detail_context(request, contract, **overrides):
     context = {
         "contract": contract,
         "can_change": can_change,
+        "insider": user.has_perm("contracts.view_governance_details", contract),
         "checklist": compliance.checklist(contract),
         "options": [(option, TransitionForm(initial={"target": option.target})) for option in options],
         "status_changes": contract.status_changes.select_related("changed_by"),
@@ -235,9 +236,10 @@ def link_add(request, public_id):
 def link_remove(request, public_id, pk):
     contract = _contract(request, public_id, "change")
     link = get_object_or_404(ContractLink, pk=pk)
-    if contract.pk not in (link.contract_id, link.target_contract_id):
-        raise PermissionDenied("Cette articulation ne concerne pas ce contrat.")
-    link.delete()
+    try:
+        services.remove_link(contract, link)
+    except services.ContractError as exc:
+        raise PermissionDenied(exc.messages[0]) from exc
     messages.success(request, "Articulation retirée.")
     return redirect(contract.get_absolute_url() + "#articulations")
 

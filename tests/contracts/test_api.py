@@ -639,3 +639,11 @@ def test_an_ars_administrator_adds_and_removes_a_socle_of_her_region_only(
     assert client.delete(f"{API}/socles/76/{theme_id}").status_code == 204
     assert not RegionalTheme.objects.filter(pk=theme_id).exists()
     assert RegionalTheme.objects.filter(pk=used.pk).exists()
+
+
+def test_an_anonymous_write_is_refused_with_a_french_401(client, cls_draft):
+    response = client.post(
+        f"/api/contrats/{cls_draft.public_id}/indicateurs", {}, content_type="application/json"
+    )
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Connexion requise : connectez-vous sur la plateforme (session)."
