@@ -10,7 +10,11 @@ Run with ``.venv/bin/python bench/run.py`` (or ``make bench``); ``--quick`` for 
    ``django.setup()`` on the database loaded by step 1: payload sizes, feature and coordinate counts, cold
    build (cache cleared) and warm (cached) times, a territory layer, the union of a département's and a
    région's communes, and GET / conditional GET (304) through Django's test client.
-3. The tables, with the machine, are printed and written to ``bench/results/latest.md`` (gitignored).
+3. The observatory's coverage figures are measured in the same worker, on a synthetic registry written
+   into that throwaway database (a CLS on every EPCI, a CLSM on the main commune of one EPCI in two):
+   the national and a regional computation (cold: caches cleared; warm), the status timeline, and the
+   coverage page through the test client.
+4. The tables, with the machine, are printed and written to ``bench/results/latest.md`` (gitignored).
 
 Times are wall-clock and noisy on shared machines: compare the columns of one run, not runs across days.
 """
@@ -283,7 +287,111 @@ def geo_worker(out_path: str, repeat: int) -> None:
         "bytes": len(third.content),
         "cold": revalidated,
     }
+    results.update(coverage_figures(repeat))
     Path(out_path).write_text(json.dumps(results))
+
+
+def seed_registry() -> dict:
+    """Write a synthetic registry into the worker's (throwaway) database and return its size: a CLS on
+    every EPCI (signed, in préfiguration or completed in turn) and a CLSM on the most populous commune of
+    one EPCI in two, all published, each with a first status change between 2012 and 2025."""
+    import datetime
+
+    from santelocale.accounts.models import Organisation
+    from santelocale.contracts.enums import Status
+    from santelocale.contracts.models import Contract, StatusChange
+    from santelocale.territories.models import Commune, Perimeter
+
+    organisation = Organisation.objects.create(name="Banc d’essai")
+    members: dict[str, list[tuple[str, str, str, int]]] = {}
+    for code, epci, region, department, population in Commune.objects.exclude(epci=None).values_list(
+        "code", "epci_id", "region_id", "department_id", "population"
+    ):
+        members.setdefault(epci, []).append((code, region, department, population or 0))
+    statuses = [Status.SIGNED, Status.PREFIGURATION, Status.COMPLETED]
+    plans = []  # (kind, name, communes, status)
+    for index, (epci, communes) in enumerate(sorted(members.items())):
+        plans.append(("CLS", f"CLS {epci}", communes, statuses[index % 3]))
+        if index % 2 == 0:
+            plans.append(("CLSM", f"CLSM {epci}", [max(communes, key=lambda c: c[3])], Status.IMPLEMENTATION))
+    perimeters = Perimeter.objects.bulk_create(
+        [
+            Perimeter(name=name, population=sum(c[3] for c in communes), commune_count=len(communes))
+            for _kind, name, communes, _status in plans
+        ]
+    )
+    through = Perimeter.communes.through
+    through.objects.bulk_create(
+        [
+            through(perimeter_id=perimeter.pk, commune_id=commune[0])
+            for perimeter, (_kind, _name, communes, _status) in zip(perimeters, plans, strict=True)
+            for commune in communes
+        ],
+        batch_size=5000,
+    )
+    contracts = Contract.objects.bulk_create(
+        [
+            Contract(
+                kind=kind,
+                name=name,
+                status=status,
+                perimeter=perimeter,
+                region_id=communes[0][1],
+                department_id=communes[0][2],
+                is_published=True,
+                starts_on=datetime.date(2012 + index % 14, 1, 1),
+                ends_on=datetime.date(2030, 12, 31)
+                if status != Status.COMPLETED
+                else datetime.date(2024, 1, 1),
+            )
+            for index, (perimeter, (kind, name, communes, status)) in enumerate(
+                zip(perimeters, plans, strict=True)
+            )
+        ]
+    )
+    Contract.porteurs.through.objects.bulk_create(
+        [Contract.porteurs.through(contract_id=c.pk, organisation_id=organisation.pk) for c in contracts]
+    )
+    StatusChange.objects.bulk_create(
+        [
+            StatusChange(contract=c, to_status=c.status, effective_on=c.starts_on, reason="Banc d’essai")
+            for c in contracts
+        ]
+    )
+    return {"contracts": len(contracts), "communes": through.objects.count()}
+
+
+def coverage_figures(repeat: int) -> dict[str, dict]:
+    """Measure the observatory's coverage computations on a synthetic registry (see ``seed_registry``)."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.cache import cache
+    from django.test import Client
+
+    from santelocale.observatory.coverage import coverage, status_timeline
+    from santelocale.territories.models import Region
+
+    size = seed_registry()
+    public = AnonymousUser()
+    occitanie = Region.objects.get(pk="76")
+    plan = [
+        ("coverage(France entière)", partial(coverage, user=public)),
+        ("coverage(région 76 Occitanie)", partial(coverage, user=public, region=occitanie)),
+        ("status_timeline(France entière)", partial(status_timeline, user=public)),
+        (
+            "GET /observatoire/couverture/",
+            partial(Client(SERVER_NAME="localhost").get, "/observatoire/couverture/"),
+        ),
+    ]
+    results = {}
+    for label, call in plan:
+        cold = []
+        for _ in range(repeat):
+            cache.clear()
+            cold.append(timed(call)[0])
+        warm = [timed(call)[0] for _ in range(WARM_CALLS)]
+        results[f"coverage|{label}"] = {**size, "cold": cold, "warm": warm}
+        print(f"  {label}", file=sys.stderr)
+    return results
 
 
 def bench_geo(backend: Backend, repeat: int) -> None:
@@ -410,6 +518,22 @@ def http_table(backends: list[Backend]) -> str:
     return _table(header, rows)
 
 
+def coverage_table(backends: list[Backend]) -> str:
+    header = ["Computation", "Contracts", "Perimeter communes"]
+    for b in backends:
+        header += [f"{b.name} cold (ms)", f"{b.name} warm (ms)"]
+    rows = []
+    for key, first in backends[0].results["geo"].items():
+        if not key.startswith("coverage|"):
+            continue
+        row = [key.split("|")[1], f"{first['contracts']:,}", f"{first['communes']:,}"]
+        for b in backends:
+            result = b.results["geo"][key]
+            row += [_ms(statistics.median(result["cold"])), _ms(statistics.median(result["warm"]))]
+        rows.append(row)
+    return _table(header, rows)
+
+
 def report(backends: list[Backend], repeat: int) -> str:
     """The whole Markdown report."""
     facts = "\n".join(f"- **{name}**: {value}" for name, value in machine_facts(backends))
@@ -438,6 +562,13 @@ def report(backends: list[Backend], repeat: int) -> str:
 ## HTTP through Django's test client
 
 {http_table(backends)}
+
+## Observatory coverage (synthetic registry; cold = caches cleared, warm = again; medians)
+
+Warm calls still read the registry from the database: only the geography (communes, contrats de ville)
+is cached.
+
+{coverage_table(backends)}
 
 Peak RSS of the GeoJSON worker process (all of the above): {rss}.
 """

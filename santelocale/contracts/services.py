@@ -14,6 +14,7 @@ from django.db import transaction
 from santelocale.accounts.models import Organisation
 from santelocale.contracts.enums import (
     OCCUPYING_STATUSES,
+    PROJECT_STATUSES,
     ContractKind,
     LinkKind,
     SignatoryKind,
@@ -195,6 +196,17 @@ def _apply(contract: Contract, data: ContractData):
     contract.ends_on = data.ends_on or default_end(data.starts_on)
 
 
+def _first_effective_date(data: ContractData, status: str) -> datetime.date:
+    """When the first logged status took effect: the launch for a project; for a contract recorded
+    already signed (an existing one entered afterwards), its signature or start; else today."""
+    if status in PROJECT_STATUSES:
+        candidates = (data.launched_on,)
+    else:
+        candidates = (data.signed_on, data.starts_on, data.launched_on)
+    today = datetime.date.today()
+    return min(next((day for day in candidates if day), today), today)
+
+
 def create_contract(
     *,
     user,
@@ -232,7 +244,7 @@ def create_contract(
             from_status="",
             to_status=status,
             changed_by=contract.created_by,
-            effective_on=data.launched_on or datetime.date.today(),
+            effective_on=_first_effective_date(data, status),
             reason=reason,
         )
     return contract

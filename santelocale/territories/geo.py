@@ -48,7 +48,7 @@ def etag_for(key: str) -> str:
     return hashlib.sha1(f"{bundle_version()}|{key}".encode()).hexdigest()[:20]
 
 
-def _features(level: str, codes_props: dict[str, dict], zoom: str) -> list[dict]:
+def boundary_features(level: str, codes_props: dict[str, dict], zoom: str) -> list[dict]:
     """Return GeoJSON features for the given codes of one level, simplified for ``zoom``."""
     codes = sorted(codes_props)
     rows = [
@@ -74,7 +74,7 @@ def _features(level: str, codes_props: dict[str, dict], zoom: str) -> list[dict]
     ]
 
 
-def _collection(features: list[dict], **meta) -> bytes:
+def feature_collection(features: list[dict], **meta) -> bytes:
     return json.dumps(
         {"type": "FeatureCollection", "metadata": meta, "features": features},
         ensure_ascii=False,
@@ -82,7 +82,7 @@ def _collection(features: list[dict], **meta) -> bytes:
     ).encode()
 
 
-def _cached(key: str, build) -> bytes:
+def cached_layer(key: str, build) -> bytes:
     full_key = f"geo:{bundle_version()}:{key}"
     payload = cache.get(full_key)
     if payload is None:
@@ -105,9 +105,11 @@ def national_layer(level: str, zoom: str) -> bytes:
             }
             for obj in model.objects.only("pk", "name", "population")
         }
-        return _collection(_features(level, props, zoom), niveau=level, zoom=zoom, source="contours IGN 2018")
+        return feature_collection(
+            boundary_features(level, props, zoom), niveau=level, zoom=zoom, source="contours IGN 2018"
+        )
 
-    return _cached(f"national:{level}:{zoom}", build)
+    return cached_layer(f"national:{level}:{zoom}", build)
 
 
 def _props(obj, role: str) -> dict:
@@ -130,23 +132,23 @@ def territory_layer(obj, zoom: str) -> bytes:
         features = []
         if level == Level.REGION:
             children = {str(d.pk): _props(d, "subdivision") for d in obj.departments.all()}
-            features += _features(Level.DEPARTMENT, children, zoom)
+            features += boundary_features(Level.DEPARTMENT, children, zoom)
         elif level in {Level.DEPARTMENT, Level.EPCI}:
             children = {
                 str(c.pk): _props(c, "subdivision") for c in obj.communes.only("pk", "name", "population")
             }
-            features += _features(Level.COMMUNE, children, zoom)
+            features += boundary_features(Level.COMMUNE, children, zoom)
         if level == Level.CITY_CONTRACT:
-            features += _features(level, {obj.slug: _props(obj, "territoire")}, zoom)
+            features += boundary_features(level, {obj.slug: _props(obj, "territoire")}, zoom)
             children = {str(c.pk): _props(c, "subdivision") for c in obj.communes.all()}
-            features += _features(Level.COMMUNE, children, zoom)
+            features += boundary_features(Level.COMMUNE, children, zoom)
         else:
-            features += _features(level, {str(obj.pk): _props(obj, "territoire")}, zoom)
+            features += boundary_features(level, {str(obj.pk): _props(obj, "territoire")}, zoom)
         qpvs = qpvs_in(obj)
-        features += _features(Level.QPV, {q.code: _props(q, "qpv") for q in qpvs}, Zoom.HIGH)
-        return _collection(features, niveau=level, code=str(obj.pk), zoom=zoom)
+        features += boundary_features(Level.QPV, {q.code: _props(q, "qpv") for q in qpvs}, Zoom.HIGH)
+        return feature_collection(features, niveau=level, code=str(obj.pk), zoom=zoom)
 
-    return _cached(f"territory:{obj.level}:{obj.pk}:{zoom}", build)
+    return cached_layer(f"territory:{obj.level}:{obj.pk}:{zoom}", build)
 
 
 def perimeter_layer(perimeter) -> bytes:
@@ -165,5 +167,5 @@ def perimeter_layer(perimeter) -> bytes:
             }
         )
     qpvs = qpvs_in(perimeter)
-    features += _features(Level.QPV, {q.code: _props(q, "qpv") for q in qpvs}, Zoom.HIGH)
-    return _collection(features, niveau="perimetre", code=str(perimeter.public_id))
+    features += boundary_features(Level.QPV, {q.code: _props(q, "qpv") for q in qpvs}, Zoom.HIGH)
+    return feature_collection(features, niveau="perimetre", code=str(perimeter.public_id))

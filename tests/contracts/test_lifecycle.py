@@ -165,3 +165,13 @@ def test_a_contract_without_porteur_or_name_lists_both_problems(albi_perimeter, 
         "Le nom du contrat est obligatoire.",
         "Indiquez au moins une collectivité porteuse.",
     ]
+
+
+def test_an_existing_contract_entered_as_signed_is_logged_from_its_signature(make_contract):
+    contract = make_contract(
+        status=Status.IMPLEMENTATION,
+        launched_on=datetime.date(2021, 5, 1),
+        signed_on=datetime.date(2022, 3, 15),
+        starts_on=datetime.date(2022, 4, 1),
+    )
+    assert contract.status_changes.get().effective_on == datetime.date(2022, 3, 15)
