@@ -52,7 +52,19 @@ def _create_cls(page) -> str:
     return page.url
 
 
+def _number(text: str) -> int:
+    return int(re.sub(r"\D", "", text))
+
+
+def _tarn_population_under_a_cls_in_force(page) -> int:
+    """The public coverage figure: inhabitants of the Tarn covered by a CLS in force."""
+    page.goto("/observatoire/couverture/?region=76")
+    row = page.locator("#population-table tbody tr", has=page.get_by_role("rowheader", name="Tarn (81)"))
+    return _number(row.locator("td:nth-child(3)").inner_text())
+
+
 def test_a_cls_is_created_fails_then_passes_its_checklist_and_is_signed_by_the_ars(page):
+    covered_before = _tarn_population_under_a_cls_in_force(page)
     sign_in(page, DEMO_COORDINATOR)
     url = _create_cls(page)
     expect(page.locator("#current-status")).to_have_text("En réflexion")
@@ -105,8 +117,17 @@ def test_a_cls_is_created_fails_then_passes_its_checklist_and_is_signed_by_the_a
     expect(last).to_contain_text("Référent DD (fictif)")
     assert_accessible(page, "contrat-signe")
 
-    # Published and signed: the public sees it, with its map.
+    carmaux = _number(page.locator("#contract-perimeter").inner_text().split(",")[1])
+
+    # Published and signed: the public sees it, with its map, in the regional registry and its map, and in
+    # the coverage figures.
     page.context.clear_cookies()
     page.goto(url)
     expect(page.get_by_role("heading", level=1)).to_have_text(CONTRACT)
     expect(page.locator("[data-sl-map][data-loaded]")).to_have_count(1)
+    page.goto("/observatoire/?region=76")
+    row = page.locator("#registry-table tbody tr", has=page.get_by_role("link", name=CONTRACT))
+    expect(row).to_contain_text("Signé")
+    shown = page.locator("#registry-table tbody tr").count()
+    expect(page.locator("#registry-map[data-loaded]")).to_have_attribute("data-loaded", str(shown))
+    assert _tarn_population_under_a_cls_in_force(page) == covered_before + carmaux
