@@ -52,6 +52,20 @@ class ContractForm(Form):
         error_messages={"required": "Indiquez au moins une collectivité porteuse."},
     )
     summary = forms.CharField(label="Présentation", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    generation = forms.IntegerField(
+        label="Génération",
+        min_value=1,
+        max_value=9,
+        initial=1,
+        help_text="1 pour un premier contrat ; pour un renouvellement, utilisez « Renouveler » depuis "
+        "la fiche du contrat précédent.",
+        error_messages={
+            "required": "Indiquez la génération du contrat (1 pour un premier contrat).",
+            "min_value": "La génération d’un contrat va de 1 à 9.",
+            "max_value": "La génération d’un contrat va de 1 à 9.",
+            "invalid": "La génération est un nombre entier.",
+        },
+    )
     launched_on = date_field("Lancement de la démarche")
     signed_on = date_field("Date de signature")
     starts_on = date_field("Début de validité")
@@ -91,6 +105,8 @@ class ContractForm(Form):
                 | Q(epci__communes__region_id__in=regions)
                 | Q(department__region_id__in=regions)
             )
+        if contract is not None and contract.renews_id:
+            del self.fields["generation"]  # fixed by the contract it renews
         if contract is not None:
             perimeters |= Q(pk=contract.perimeter_id)
             porteurs |= Q(pk__in=contract.porteurs.values("pk"))
@@ -119,6 +135,7 @@ class ContractForm(Form):
             themes=list(data.get("themes") or []),
             is_published=data["is_published"],
             source=data["source"],
+            generation=data.get("generation") or 1,
         )
 
     @staticmethod
@@ -138,6 +155,7 @@ class ContractForm(Form):
             "themes": list(contract.themes.values_list("pk", flat=True)),
             "is_published": contract.is_published,
             "source": contract.source,
+            "generation": contract.generation,
         }
 
 

@@ -140,6 +140,8 @@ class ContractData:
     themes: list[RegionalTheme] | None = None
     is_published: bool = False
     source: str = ""
+    #: for a contract entered without its predecessor on the platform (« CLS de 2e génération »)
+    generation: int = 1
 
 
 def _problems(data: ContractData, *, contract: Contract | None, renews: Contract | None) -> list[str]:
@@ -158,6 +160,14 @@ def _problems(data: ContractData, *, contract: Contract | None, renews: Contract
         launched_on=data.launched_on, signed_on=data.signed_on, starts_on=data.starts_on, ends_on=data.ends_on
     )
     problems += perimeter_region_problems(data.perimeter, data.region)
+    expected_generation = renews.generation + 1 if renews else None
+    if expected_generation is not None and data.generation not in (1, expected_generation):
+        problems.append(
+            f"Ce contrat renouvelle « {renews.name} » : il est de la génération {expected_generation}, "
+            f"pas {data.generation}."
+        )
+    elif data.generation < 1 or data.generation > 9:
+        problems.append("La génération d’un contrat va de 1 à 9.")
     for theme in data.themes or []:
         if theme.region_id != data.region.pk:
             problems.append(f"Le socle « {theme.label} » n’est pas un socle de la région {data.region.name}.")
@@ -233,7 +243,7 @@ def create_contract(
             status=status,
             created_by=user if getattr(user, "is_authenticated", False) else None,
             renews=renews,
-            generation=renews.generation + 1 if renews else 1,
+            generation=renews.generation + 1 if renews else data.generation,
         )
         _apply(contract, data)
         contract.save()
@@ -262,6 +272,8 @@ def update_contract(contract: Contract, *, user, data: ContractData) -> Contract
         raise ContractError(problems)
     with transaction.atomic():
         _apply(contract, data)
+        if contract.renews_id is None:
+            contract.generation = data.generation
         contract.save()
         contract.porteurs.set(data.porteurs)
         contract.themes.set(data.themes or [])

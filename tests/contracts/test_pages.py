@@ -20,6 +20,7 @@ def _form(perimeter, albi, **overrides):
         "department": "81",
         "porteurs": [albi.pk],
         "launched_on": "2023-01-15",
+        "generation": "1",
         "starts_on": "",
         "ends_on": "",
     }
@@ -203,3 +204,12 @@ def test_a_signed_contract_is_renewed_from_its_page(client, alice, make_contract
     renewal = Contract.objects.get(name="CLS d’Albi 2 (test)")
     assert response.status_code == 302 and response["Location"] == renewal.get_absolute_url()
     assert (renewal.generation, renewal.renews) == (2, signed)
+
+
+def test_a_second_generation_cls_can_be_entered_without_its_predecessor(client, alice, albi, albi_perimeter):
+    client.force_login(alice)
+    response = client.post("/contrats/nouveau/", _form(albi_perimeter, albi, generation="2"))
+    assert response.status_code == 302
+    assert Contract.objects.get(name="CLS de la Ville d’Albi").generation_label == "2e génération"
+    refused = client.post("/contrats/nouveau/", _form(albi_perimeter, albi, name="Autre", generation="0"))
+    assert "La génération d’un contrat va de 1 à 9." in refused.content.decode()
