@@ -26,6 +26,7 @@ from santelocale.territories.enums import ZOOM_TOLERANCE, Level, Zoom
 from santelocale.territories.models import Boundary, Perimeter
 from santelocale.territories.services import union_contour
 from santelocale.utils.iterables import chunked
+from santelocale.utils.shapes import without_slivers
 
 SCHEMA_NAME = "registre-cls-clsm"
 PORTEUR_SEPARATOR = " | "
@@ -300,26 +301,6 @@ def table_schema() -> dict:
 
 # --- GeoJSON ------------------------------------------------------------------------------------------
 
-#: Holes and parts smaller than this (square degrees, about 0.4 km²) are gaps between commune contours
-#: (the IGN 2018 simplified contours do not tile exactly), not territory: the maps leave them out.
-SLIVER_AREA = 5e-5
-
-
-def without_slivers(shape):
-    """Return ``shape`` without its sliver holes and sliver parts (its largest part is always kept)."""
-    parts = list(getattr(shape, "geoms", [shape]))
-    if not parts or shape.geom_type not in {"Polygon", "MultiPolygon"}:
-        return shape
-    largest = max(parts, key=lambda part: part.area)
-    kept = [
-        shapely.Polygon(
-            part.exterior, [ring for ring in part.interiors if shapely.Polygon(ring).area >= SLIVER_AREA]
-        )
-        for part in parts
-        if part is largest or part.area >= SLIVER_AREA
-    ]
-    return kept[0] if len(kept) == 1 else shapely.MultiPolygon(kept)
-
 
 def display_geometry(text: str, zoom: str) -> dict:
     """Return a GeoJSON contour ready for the maps: slivers removed, simplified and rounded for ``zoom``."""
@@ -333,8 +314,9 @@ def display_geometry(text: str, zoom: str) -> dict:
 
 def _simplified_contours(perimeters: dict[int, str], zoom: str) -> dict[int, dict | None]:
     """Return each perimeter's contour as a GeoJSON geometry simplified for ``zoom`` (cached per perimeter
-    version; ``None`` for a perimeter without contour). ``perimeters`` maps id → update timestamp."""
-    keys = {pk: f"observatory:perimeter:v1:{pk}:{stamp}:{zoom}" for pk, stamp in perimeters.items()}
+    version; ``None`` for a perimeter without contour). ``perimeters`` maps id → version (public UUID and
+    update time: an id may be reused by SQLite after a deletion, a UUID never is)."""
+    keys = {pk: f"observatory:perimeter:v2:{version}:{zoom}" for pk, version in perimeters.items()}
     found = cache.get_many(list(keys.values()))
     result = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [pk for pk in perimeters if pk not in result]
@@ -354,7 +336,9 @@ def registry_geojson(contracts, records: list[dict], *, zoom: str = Zoom.MEDIUM)
     ``family_label``) as properties and its perimeter's contour for the maps (``display_geometry``:
     ``high`` is not simplified further), ``null`` for a perimeter without contour."""
     contracts = list(contracts)
-    stamps = {c.perimeter_id: int(c.perimeter.updated_at.timestamp()) for c in contracts}
+    stamps = {
+        c.perimeter_id: f"{c.perimeter.public_id}:{c.perimeter.updated_at.isoformat()}" for c in contracts
+    }
     contours = _simplified_contours(stamps, zoom)
     labels = dict(StatusGroup.choices)
     features = [

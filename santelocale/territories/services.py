@@ -24,6 +24,7 @@ from santelocale.territories.models import (
     Region,
 )
 from santelocale.utils.iterables import chunked
+from santelocale.utils.shapes import without_slivers
 from santelocale.utils.text import fold
 
 SEARCH_LEVELS = [Level.REGION, Level.DEPARTMENT, Level.EPCI, Level.COMMUNE, Level.QPV]
@@ -227,7 +228,7 @@ def union_contour(commune_codes: list[str]) -> tuple[str, list[float]]:
     """Return the GeoJSON contour (and bounding box) of the union of these communes' contours.
 
     Communes with no contour in the bundle (overseas collectivities) are left out; with none at all the
-    result is ``("", [])``.
+    result is ``("", [])``. The gaps between neighbouring communes' contours (slivers) are not kept as holes.
     """
     texts = [
         text
@@ -238,7 +239,7 @@ def union_contour(commune_codes: list[str]) -> tuple[str, list[float]]:
     ]
     if not texts:
         return "", []
-    merged = shapely.union_all(shapely.make_valid(shapely.from_geojson(texts)))
+    merged = without_slivers(shapely.union_all(shapely.make_valid(shapely.from_geojson(texts))))
     merged = shapely.set_precision(merged.simplify(0.0005, preserve_topology=True), 0.0001)
     return shapely.to_geojson(merged), [round(value, 4) for value in merged.bounds]
 
