@@ -14,8 +14,8 @@ import shapely.geometry
 
 from santelocale.contracts.enums import ContractKind
 from santelocale.contracts.services import renew_contract
-from santelocale.utils.shapes import SLIVER_AREA
 from santelocale.territories.models import CityContract, Department
+from santelocale.utils.shapes import SLIVER_AREA
 from tests.observatory.conftest import ALBIGEOIS
 
 pytestmark = pytest.mark.django_db
