@@ -188,19 +188,34 @@ def contract_transition(request, public_id):
     return redirect(contract.get_absolute_url() + "#statut")
 
 
+def _section_submit(request, contract, form, *, section: str, save, done, anchor: str = ""):
+    """Validate ``form`` (a section of the contract page), call ``save(cleaned_data)``; on success flash
+    ``done(result)`` and go back to the page at ``anchor`` (or, without one, to the result itself: a
+    renewal), otherwise re-render the page with the French errors (400)."""
+    form_key = f"{form.prefix}_form"
+    if not form.is_valid():
+        return _refused(request, contract, section, _form_errors(form), **{form_key: form})
+    try:
+        result = save(form.cleaned_data)
+    except (services.ContractError, IndicatorError) as exc:
+        return _refused(request, contract, section, exc.messages, **{form_key: form})
+    messages.success(request, done(result))
+    return redirect(contract.get_absolute_url() + anchor if anchor else result)
+
+
 @login_required
 @require_POST
 def signatory_add(request, public_id):
     contract = _contract(request, public_id, "change")
-    form = SignatoryForm(request.POST, prefix="signatory")
-    if not form.is_valid():
-        return _refused(request, contract, "signatories", _form_errors(form), signatory_form=form)
-    try:
-        signatory = services.add_signatory(contract, **form.cleaned_data)
-    except services.ContractError as exc:
-        return _refused(request, contract, "signatories", exc.messages, signatory_form=form)
-    messages.success(request, f"Signataire « {signatory.name} » ajouté.")
-    return redirect(contract.get_absolute_url() + "#signataires")
+    return _section_submit(
+        request,
+        contract,
+        SignatoryForm(request.POST, prefix="signatory"),
+        section="signatories",
+        save=lambda data: services.add_signatory(contract, **data),
+        done=lambda signatory: f"Signataire « {signatory.name} » ajouté.",
+        anchor="#signataires",
+    )
 
 
 @login_required
@@ -220,15 +235,15 @@ def signatory_remove(request, public_id, pk):
 @require_POST
 def link_add(request, public_id):
     contract = _contract(request, public_id, "change")
-    form = LinkForm(request.POST, prefix="link", contract=contract, user=request.user)
-    if not form.is_valid():
-        return _refused(request, contract, "links", _form_errors(form), link_form=form)
-    try:
-        services.add_link(contract, **form.cleaned_data)
-    except services.ContractError as exc:
-        return _refused(request, contract, "links", exc.messages, link_form=form)
-    messages.success(request, "Articulation enregistrée.")
-    return redirect(contract.get_absolute_url() + "#articulations")
+    return _section_submit(
+        request,
+        contract,
+        LinkForm(request.POST, prefix="link", contract=contract, user=request.user),
+        section="links",
+        save=lambda data: services.add_link(contract, **data),
+        done=lambda link: "Articulation enregistrée.",
+        anchor="#articulations",
+    )
 
 
 @login_required
@@ -248,30 +263,29 @@ def link_remove(request, public_id, pk):
 @require_POST
 def indicator_add(request, public_id):
     contract = _contract(request, public_id, "change")
-    form = IndicatorForm(request.POST, prefix="indicator")
-    if not form.is_valid():
-        return _refused(request, contract, "indicators", _form_errors(form), indicator_form=form)
-    try:
-        indicator = add_indicator(contract, **form.cleaned_data)
-    except IndicatorError as exc:
-        return _refused(request, contract, "indicators", exc.messages, indicator_form=form)
-    messages.success(request, f"Indicateur « {indicator.name} » ajouté.")
-    return redirect(contract.get_absolute_url() + "#indicateurs")
+    return _section_submit(
+        request,
+        contract,
+        IndicatorForm(request.POST, prefix="indicator"),
+        section="indicators",
+        save=lambda data: add_indicator(contract, **data),
+        done=lambda indicator: f"Indicateur « {indicator.name} » ajouté.",
+        anchor="#indicateurs",
+    )
 
 
 @login_required
 @require_POST
 def contract_renew(request, public_id):
     contract = _contract(request, public_id, "change")
-    form = RenewForm(request.POST, prefix="renew")
-    if not form.is_valid():
-        return _refused(request, contract, "renewal", _form_errors(form), renew_form=form)
-    try:
-        renewal = services.renew_contract(contract, user=request.user, name=form.cleaned_data["name"])
-    except services.ContractError as exc:
-        return _refused(request, contract, "renewal", exc.messages, renew_form=form)
-    messages.success(request, f"Contrat de {renewal.generation_label} « {renewal.name} » ouvert.")
-    return redirect(renewal)
+    return _section_submit(
+        request,
+        contract,
+        RenewForm(request.POST, prefix="renew"),
+        section="renewal",
+        save=lambda data: services.renew_contract(contract, user=request.user, name=data["name"]),
+        done=lambda renewal: f"Contrat de {renewal.generation_label} « {renewal.name} » ouvert.",
+    )
 
 
 @require_GET
