@@ -10,9 +10,7 @@ and a plain POST with a redirect; a refusal re-renders the form with the French 
 writes nothing. Removing always goes through a confirmation page (GET), then a POST.
 """
 
-import csv
 import datetime
-import re
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -38,6 +36,7 @@ from santelocale.contracts.governance import COMPLEX_CASES_RULE, add_body, add_m
 from santelocale.contracts.models import Body, BodyMember, Contact, Contract, Meeting
 from santelocale.contracts.services import ContractError, add_contact, format_date
 from santelocale.territories.models import Department, Region
+from santelocale.utils.spreadsheet import spreadsheet_csv
 
 PAGE = "contracts/governance/governance.html"
 ROLE_ORDER = {value: position for position, value in enumerate(MemberRole.values)}
@@ -512,41 +511,26 @@ def directory(request):
     )
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PHONE_LIKE = re.compile(r"^\+?[0-9 .()\-]+$")
-
-
-def _csv_cell(value) -> str:
-    """A cell a spreadsheet will not run as a formula (phone numbers such as +33 5… are left alone)."""
-    text = str(value)
-    if text.startswith(_FORMULA_START) and not _PHONE_LIKE.match(text):
-        return "'" + text
-    return text
-
-
 @require_GET
 def directory_csv(request):
     """The filtered directory as CSV for spreadsheets: UTF-8 with a BOM, « ; » separators."""
     _form, contacts = _directory(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="annuaire-contacts-cls-clsm.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(CSV_COLUMNS)
-    for contact in contacts:
-        contract = contact.contract
-        row = [
-            contract.region.name,
-            str(contract.department) if contract.department else "",
-            contract.name,
-            contract.kind,
-            "oui" if contract.is_published else "non",
+    rows = (
+        [
+            contact.contract.region.name,
+            str(contact.contract.department) if contact.contract.department else "",
+            contact.contract.name,
+            contact.contract.kind,
+            "oui" if contact.contract.is_published else "non",
             contact.get_role_display(),
             contact.name,
             contact.organisation,
             contact.email,
             contact.phone,
-            request.build_absolute_uri(contract.get_absolute_url()),
+            request.build_absolute_uri(contact.contract.get_absolute_url()),
         ]
-        writer.writerow([_csv_cell(value) for value in row])
+        for contact in contacts
+    )
+    response = HttpResponse(spreadsheet_csv(CSV_COLUMNS, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="annuaire-contacts-cls-clsm.csv"'
     return response

@@ -9,9 +9,7 @@ locale (with ``,`` it puts every row in one cell, and without the BOM it misread
 ISO 8601 (``2024-03-01``), booleans ``true``/``false``, an empty cell is a missing value.
 """
 
-import csv
 import datetime
-import io
 import json
 from dataclasses import dataclass
 
@@ -27,6 +25,7 @@ from santelocale.territories.models import Boundary, Perimeter
 from santelocale.territories.services import union_contour
 from santelocale.utils.iterables import chunked
 from santelocale.utils.shapes import without_slivers
+from santelocale.utils.spreadsheet import spreadsheet_csv
 
 SCHEMA_NAME = "registre-cls-clsm"
 PORTEUR_SEPARATOR = " | "
@@ -251,33 +250,17 @@ def registry_records(contracts, *, base_url: str, today: datetime.date | None = 
     return records
 
 
-#: Free-text columns a spreadsheet could read as a formula (« =HYPERLINK(…) »): such a cell is prefixed with
-#: an apostrophe, as OWASP recommends against CSV injection. Names rarely start with these characters.
-FREE_TEXT_COLUMNS = {"name", "porteurs"}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(name: str, value) -> str:
-    if value is None:
-        return ""
+def _csv_value(value):
+    """Booleans as the Table Schema writes them; the rest as is (``utils.spreadsheet`` makes cells safe)."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = str(value)
-    if name in FREE_TEXT_COLUMNS and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    return value
 
 
 def registry_csv(records: list[dict]) -> str:
-    """Return the CSV text of ``records`` (header first), starting with a byte order mark, ``;``-separated,
-    lines ending in CRLF."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMN_NAMES)
-    for record in records:
-        writer.writerow([_csv_cell(name, record[name]) for name in COLUMN_NAMES])
-    return out.getvalue()
+    """Return the CSV text of ``records`` for spreadsheets (see ``utils.spreadsheet``)."""
+    rows = ([_csv_value(record[name]) for name in COLUMN_NAMES] for record in records)
+    return spreadsheet_csv(COLUMN_NAMES, rows)
 
 
 def table_schema() -> dict:
