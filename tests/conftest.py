@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from santelocale.accounts.enums import OrganisationKind, Role
 from santelocale.accounts.models import Membership, Organisation, User
-from santelocale.contracts.enums import ContractKind
+from santelocale.contracts.enums import PROJECT_STATUSES, ContractKind
 from santelocale.contracts.services import ContractData, create_contract
 from santelocale.territories.models import Department, Region
 from santelocale.territories.services import save_perimeter
@@ -159,7 +159,14 @@ def make_contract(alice, albi, occitanie, tarn, albi_perimeter):
         status = overrides.pop("status", None)
         fields.update(overrides)
         extra = {"status": status} if status else {}
-        return create_contract(user=alice, data=ContractData(**fields), **extra)
+        if (status is None or status in PROJECT_STATUSES) and fields["porteurs"] == [albi]:
+            return create_contract(user=alice, data=ContractData(**fields), **extra)
+        # Alice may only propose a project for her own collectivité: anything else (a contract already
+        # signed, another porteur) is entered by a platform administrator.
+        registrar = User.objects.filter(
+            email="registre@example.test"
+        ).first() or User.objects.create_superuser(email="registre@example.test", password=PASSWORD)
+        return create_contract(user=registrar, data=ContractData(**fields), **extra)
 
     return make
 

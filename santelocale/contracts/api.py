@@ -11,7 +11,6 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.db.models import Q
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
@@ -19,7 +18,7 @@ from ninja.security import django_auth
 
 from santelocale.accounts.models import Organisation
 from santelocale.contracts.compliance import checklist
-from santelocale.contracts.enums import PROJECT_STATUSES, ContactRole, ContractKind
+from santelocale.contracts.enums import ContactRole, ContractKind
 from santelocale.contracts.enums import Status as ContractStatus
 from santelocale.contracts.governance import add_body, add_meeting, add_member
 from santelocale.contracts.lifecycle import change_status, options_for
@@ -668,26 +667,6 @@ def _lookups(user, values: dict) -> tuple[dict, list[str]]:
     return resolved, problems
 
 
-def _data_of(contract: Contract) -> dict:
-    """The current description of ``contract``, as ``ContractData`` fields."""
-    return {
-        "kind": contract.kind,
-        "name": contract.name,
-        "perimeter": contract.perimeter,
-        "region": contract.region,
-        "department": contract.department,
-        "porteurs": list(contract.porteurs.all()),
-        "summary": contract.summary,
-        "launched_on": contract.launched_on,
-        "signed_on": contract.signed_on,
-        "starts_on": contract.starts_on,
-        "ends_on": contract.ends_on,
-        "themes": list(contract.themes.all()),
-        "is_published": contract.is_published,
-        "source": contract.source,
-    }
-
-
 # --- Contracts --------------------------------------------------------------------------------------
 
 
@@ -718,8 +697,8 @@ def api_contracts(
     summary="Créer un contrat",
 )
 def api_create_contract(request, payload: ContractIn):
-    """Create a contract (en réflexion by default). You must be able to edit it afterwards: as an editor of
-    one of its porteurs, or as the ARS of its région; only the ARS records a contract already signed."""
+    """Create a contract (en réflexion by default), for a collectivité you edit for or, as the ARS, for one
+    of its région; only the ARS records a contract already signed (``services.create_contract``)."""
     if not request.user.has_perm("contracts.add_contract"):
         raise HttpError(
             403,
@@ -732,18 +711,9 @@ def api_create_contract(request, payload: ContractIn):
         return _refused(problems)
     data = ContractData(**{**values, **resolved})
     try:
-        with transaction.atomic():
-            contract = create_contract(user=request.user, data=data, status=status)
-            if not request.user.has_perm("contracts.change_contract", contract):
-                raise HttpError(
-                    403,
-                    "Vous ne pouvez créer un contrat que pour une collectivité dont vous êtes éditeur·rice, "
-                    "ou en tant qu’ARS de sa région.",
-                )
-            if status not in PROJECT_STATUSES and not request.user.has_perm(
-                "contracts.sign_contract", contract
-            ):
-                raise HttpError(403, "Seule l’ARS enregistre un contrat déjà signé.")
+        contract = create_contract(user=request.user, data=data, status=status)
+    except PermissionError as exc:
+        raise HttpError(403, str(exc)) from exc
     except ContractError as exc:
         return _refused(exc.messages)
     return Status(201, _detail(contract, request.user))
@@ -774,9 +744,11 @@ def api_update_contract(request, public_id: UUID, payload: ContractPatch):
     resolved, problems = _lookups(request.user, values)
     if problems:
         return _refused(problems)
-    data = ContractData(**{**_data_of(contract), **values, **resolved})
+    data = ContractData(**{**ContractData.of(contract).as_dict(), **values, **resolved})
     try:
         update_contract(contract, user=request.user, data=data)
+    except PermissionError as exc:
+        raise HttpError(403, str(exc)) from exc
     except ContractError as exc:
         return _refused(exc.messages)
     return _detail(contract, request.user)
@@ -844,6 +816,8 @@ def api_renew(request, public_id: UUID, payload: RenewalIn):
         renewal = renew_contract(
             contract, user=request.user, name=payload.name, launched_on=payload.launched_on
         )
+    except PermissionError as exc:
+        raise HttpError(403, str(exc)) from exc
     except ContractError as exc:
         return _refused(exc.messages)
     return Status(201, _detail(renewal, request.user))

@@ -3,22 +3,14 @@
 from django import forms
 from django.db.models import Q
 
-from santelocale.accounts.enums import OrganisationKind
 from santelocale.accounts.models import Organisation
 from santelocale.contracts.enums import ContractKind, LinkKind, SignatoryKind
 from santelocale.contracts.models import Contract, RegionalTheme
-from santelocale.contracts.perms import scope_of
+from santelocale.contracts.perms import porteur_candidates
 from santelocale.contracts.services import ContractData
 from santelocale.indicators.enums import Direction, IndicatorKind
 from santelocale.territories.models import CityContract, Department, Perimeter, Region
 from santelocale.utils.forms import Form, date_field
-
-PORTEUR_KINDS = (
-    OrganisationKind.COMMUNE,
-    OrganisationKind.EPCI,
-    OrganisationKind.DEPARTMENT,
-    OrganisationKind.OTHER,
-)
 
 
 class ContractForm(Form):
@@ -91,20 +83,7 @@ class ContractForm(Form):
     def __init__(self, *args, user, contract: Contract | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         perimeters = Q(pk__in=Perimeter.objects.restrict(user, "view").values("pk"))
-        porteurs = Q(kind__in=PORTEUR_KINDS)
-        if not user.is_superuser:
-            # A collectivité proposes itself; the ARS may name any collectivité of its région.
-            scope = scope_of(user)
-            regions = scope.ars_editor_regions | {
-                d.region_id for d in Department.objects.filter(pk__in=scope.ars_editor_departments)
-            }
-            porteurs &= (
-                Q(pk__in=scope.editor_organisations)
-                | Q(region_id__in=regions)
-                | Q(commune__region_id__in=regions)
-                | Q(epci__communes__region_id__in=regions)
-                | Q(department__region_id__in=regions)
-            )
+        porteurs = Q(pk__in=porteur_candidates(user).values("pk"))
         if contract is not None and contract.renews_id:
             del self.fields["generation"]  # fixed by the contract it renews
         if contract is not None:
@@ -140,23 +119,7 @@ class ContractForm(Form):
 
     @staticmethod
     def initial_for(contract: Contract) -> dict:
-        return {
-            "kind": contract.kind,
-            "name": contract.name,
-            "perimeter": contract.perimeter_id,
-            "region": contract.region_id,
-            "department": contract.department_id,
-            "porteurs": list(contract.porteurs.values_list("pk", flat=True)),
-            "summary": contract.summary,
-            "launched_on": contract.launched_on,
-            "signed_on": contract.signed_on,
-            "starts_on": contract.starts_on,
-            "ends_on": contract.ends_on,
-            "themes": list(contract.themes.values_list("pk", flat=True)),
-            "is_published": contract.is_published,
-            "source": contract.source,
-            "generation": contract.generation,
-        }
+        return ContractData.of(contract).as_dict()
 
 
 class TransitionForm(Form):

@@ -7,7 +7,10 @@
   of the regional ARS, or by an editor of the ARS delegation of its département; and by superusers.
 - Recording a signature (moving to « signé », or back from it) is reserved to the ARS: the ARS is the
   contracting authority (article L1434-17 du code de la santé publique).
-- Anyone holding an editing role somewhere may create a contract.
+- Anyone holding an editing role somewhere may create a contract, for a collectivité they edit for (a
+  coordinator names their own collectivité) or, as the ARS, for any collectivité of its région
+  (``porteur_candidates``); only the ARS records a contract that is already signed. The services enforce
+  this for the pages and the API alike.
 - A région's mandatory themes (« socles ») are maintained by an administrator of that région's ARS.
 Everything else (signatories, links, governance, contacts, indicators) follows « change ».
 - The composition of bodies, meetings, unpublished contacts and the authors of status changes are shown to
@@ -21,6 +24,16 @@ import rules
 from django.db.models import Q
 
 from santelocale.accounts.enums import EDITOR_ROLES, OrganisationKind, Role
+from santelocale.accounts.models import Organisation
+from santelocale.territories.models import Department
+
+#: The kinds of organisation that can carry a contract (collectivités, and « other » groupings).
+PORTEUR_KINDS = (
+    OrganisationKind.COMMUNE,
+    OrganisationKind.EPCI,
+    OrganisationKind.DEPARTMENT,
+    OrganisationKind.OTHER,
+)
 
 
 @dataclass(frozen=True)
@@ -148,3 +161,39 @@ def restrict_contracts(queryset, user, action: str = "view"):
     if not user.is_authenticated:
         condition = Q(is_published=True) if action == "view" else Q(pk__in=[])
     return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
+
+
+def ars_regions_of(scope: Scope) -> set[str]:
+    """The régions where the user edits for the ARS (its seat, or one of its delegations)."""
+    delegated = Department.objects.filter(pk__in=scope.ars_editor_departments).values_list(
+        "region_id", flat=True
+    )
+    return set(scope.ars_editor_regions) | set(delegated)
+
+
+def porteur_candidates(user):
+    """The organisations ``user`` may name as porteurs of a contract: the collectivités they edit for and,
+    as the ARS, every collectivité of its région; any collectivité for a superuser."""
+    candidates = Organisation.objects.filter(kind__in=PORTEUR_KINDS)
+    if user.is_superuser:
+        return candidates
+    scope = scope_of(user)
+    regions = ars_regions_of(scope)
+    within = (
+        Q(pk__in=scope.editor_organisations)
+        | Q(region_id__in=regions)
+        | Q(commune__region_id__in=regions)
+        | Q(epci__communes__region_id__in=regions)
+        | Q(department__region_id__in=regions)
+    )
+    return candidates.filter(pk__in=Organisation.objects.filter(within).values("pk"))
+
+
+def is_ars_for(user, *, region, department) -> bool:
+    """True when ``user`` edits for the ARS of ``region`` (its seat, or the delegation of ``department``)."""
+    if user.is_superuser:
+        return True
+    scope = scope_of(user)
+    return region.pk in scope.ars_editor_regions or (
+        department is not None and department.pk in scope.ars_editor_departments
+    )

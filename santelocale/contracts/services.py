@@ -7,11 +7,12 @@ inside one transaction, so a refused request leaves the database unchanged. Stat
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.db import transaction
 
 from santelocale.accounts.models import Organisation
+from santelocale.contracts import perms
 from santelocale.contracts.enums import (
     OCCUPYING_STATUSES,
     PROJECT_STATUSES,
@@ -143,6 +144,22 @@ class ContractData:
     #: for a contract entered without its predecessor on the platform (« CLS de 2e génération »)
     generation: int = 1
 
+    @classmethod
+    def of(cls, contract: Contract) -> "ContractData":
+        """The current description of ``contract`` (what an edit starts from)."""
+        return cls(
+            **{field.name: getattr(contract, field.name) for field in fields(cls) if field.name not in MANY},
+            porteurs=list(contract.porteurs.all()),
+            themes=list(contract.themes.all()),
+        )
+
+    def as_dict(self) -> dict:
+        """The fields by name, objects as they are (``dataclasses.asdict`` would copy model instances)."""
+        return {field.name: getattr(self, field.name) for field in fields(self)}
+
+
+MANY = ("porteurs", "themes")
+
 
 def _problems(data: ContractData, *, contract: Contract | None, renews: Contract | None) -> list[str]:
     problems = []
@@ -187,6 +204,34 @@ def _problems(data: ContractData, *, contract: Contract | None, renews: Contract
     return problems
 
 
+def _check_authority(user, data: ContractData, *, status: str | None = None, existing_porteurs=()) -> None:
+    """Refuse (``PermissionError``, French message) what ``user`` may not do with this description: name
+    porteurs outside ``perms.porteur_candidates`` (porteurs already there are kept), describe a contract
+    they could not edit afterwards, or create (``status`` given) one past the project phase without being
+    its ARS."""
+    if getattr(user, "is_superuser", False):
+        return
+    is_ars = perms.is_ars_for(user, region=data.region, department=data.department)
+    kept = {org.pk for org in existing_porteurs}
+    allowed = set(perms.porteur_candidates(user).values_list("pk", flat=True))
+    refused = [org.name for org in data.porteurs if org.pk not in kept and org.pk not in allowed]
+    if refused:
+        raise PermissionError(
+            "Vous ne pouvez pas désigner comme porteur : "
+            + ", ".join(refused)
+            + ". Un contrat est porté par "
+            "une collectivité dont vous êtes éditeur·rice, ou désigné par l’ARS de sa région."
+        )
+    carries = {org.pk for org in data.porteurs} & perms.scope_of(user).editor_organisations
+    if data.porteurs and not (is_ars or carries or kept & {org.pk for org in data.porteurs}):
+        raise PermissionError(
+            "Vous ne pouvez créer un contrat que pour une collectivité dont vous êtes éditeur·rice, "
+            "ou en tant qu’ARS de sa région."
+        )
+    if status is not None and status not in PROJECT_STATUSES and not is_ars:
+        raise PermissionError("Seule l’ARS enregistre un contrat déjà signé.")
+
+
 def _apply(contract: Contract, data: ContractData):
     for field in (
         "kind",
@@ -228,9 +273,11 @@ def create_contract(
     """Create a contract (first generation, or the renewal of ``renews``) and log its first status.
 
     Refuses (``ContractError``) dates out of order, a perimeter outside the ARS région, a duplicate
-    occupying contract of the same kind on the same communes, a missing porteur. The end date defaults to
-    five years after the start.
+    occupying contract of the same kind on the same communes, a missing porteur; and (``PermissionError``)
+    what the user has no authority for (see ``_check_authority``). The end date defaults to five years
+    after the start.
     """
+    _check_authority(user, data, status=status, existing_porteurs=renews.porteurs.all() if renews else ())
     if data.ends_on is None:
         data.ends_on = default_end(data.starts_on)
     problems = _problems(data, contract=None, renews=renews)
@@ -265,6 +312,7 @@ def update_contract(contract: Contract, *, user, data: ContractData) -> Contract
 
     Refuses the same problems as ``create_contract``; a signed contract keeps its kind.
     """
+    _check_authority(user, data, existing_porteurs=contract.porteurs.all())
     problems = _problems(data, contract=contract, renews=contract.renews)
     if data.kind != contract.kind and contract.status not in (Status.REFLECTION, Status.PREFIGURATION):
         problems.append("Le type d’un contrat ne peut plus changer une fois le diagnostic engagé.")

@@ -103,6 +103,8 @@ def contract_edit(request, public_id=None):
                 saved = services.create_contract(user=request.user, data=form.to_data())
             else:
                 saved = services.update_contract(contract, user=request.user, data=form.to_data())
+        except PermissionError as exc:
+            raise PermissionDenied(str(exc)) from exc
         except services.ContractError as exc:
             errors = exc.messages
         else:
@@ -197,6 +199,8 @@ def _section_submit(request, contract, form, *, section: str, save, done, anchor
         return _refused(request, contract, section, _form_errors(form), **{form_key: form})
     try:
         result = save(form.cleaned_data)
+    except PermissionError as exc:
+        raise PermissionDenied(str(exc)) from exc
     except (services.ContractError, IndicatorError) as exc:
         return _refused(request, contract, section, exc.messages, **{form_key: form})
     messages.success(request, done(result))

@@ -647,3 +647,18 @@ def test_an_anonymous_write_is_refused_with_a_french_401(client, cls_draft):
     )
     assert response.status_code == 401
     assert response.json()["detail"] == "Connexion requise : connectez-vous sur la plateforme (session)."
+
+
+def test_a_coordinator_cannot_add_a_porteur_she_does_not_edit_and_nothing_changes(
+    client, alice, cls_draft, other_organisation
+):
+    response = _patch(
+        _as(client, alice),
+        f"{API}/{cls_draft.public_id}",
+        {"porteurs": [cls_draft.porteurs.get().pk, other_organisation.pk]},
+    )
+    assert response.status_code == 403
+    assert (
+        "Vous ne pouvez pas désigner comme porteur : Autre collectivité (test)" in response.json()["detail"]
+    )
+    assert [org.name for org in cls_draft.porteurs.all()] == ["Ville d’Albi (test)"]

@@ -175,3 +175,27 @@ def test_an_existing_contract_entered_as_signed_is_logged_from_its_signature(mak
         starts_on=datetime.date(2022, 4, 1),
     )
     assert contract.status_changes.get().effective_on == datetime.date(2022, 3, 15)
+
+
+def test_the_ars_names_any_collectivite_of_its_region_a_coordinator_only_her_own(
+    albi_perimeter, occitanie, tarn, albi, alice, diane, charlie
+):
+    data = ContractData(
+        kind="CLS",
+        name="CLS proposé par l’ARS",
+        perimeter=albi_perimeter,
+        region=occitanie,
+        department=tarn,
+        porteurs=[albi],
+    )
+    with pytest.raises(PermissionError, match="Vous ne pouvez pas désigner comme porteur : Ville d’Albi"):
+        create_contract(user=charlie, data=data)
+    assert create_contract(user=diane, data=data).porteurs.get() == albi
+
+
+def test_a_coordinator_renews_a_contract_carried_with_a_collectivite_she_does_not_edit(
+    make_contract, alice, other_organisation, albi
+):
+    shared = make_contract(status=Status.IMPLEMENTATION, porteurs=[albi, other_organisation])
+    renewal = renew_contract(shared, user=alice, name="CLS partagé, 2e génération (test)")
+    assert set(renewal.porteurs.all()) == {albi, other_organisation}
