@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "santelocale.accounts",
     "santelocale.territories",
     "santelocale.contracts",
+    "santelocale.plans",
     "santelocale.indicators",
     "santelocale.observatory",
     "santelocale.api",

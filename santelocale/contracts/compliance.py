@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from santelocale.contracts.enums import FOUR_QUARTS, ContractKind, LinkKind, MemberRole, Quart, SignatoryKind
 from santelocale.contracts.models import BodyMember, Contract, ContractLink
+from santelocale.plans.coverage import mental_health_sections, plan_theme_ids
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ def _mental_health_volet(contract: Contract) -> Item:
     names = [f"CLSM « {link.contract.name} »" for link in volets]
     if theme is not None:
         names.append(f"socle « {theme.label} »")
+    names += [f"axe « {section.label} » du plan d’action" for section in mental_health_sections(contract)]
     ok = bool(names)
     return Item(
         code="mental_health_volet",
@@ -47,8 +49,8 @@ def _mental_health_volet(contract: Contract) -> Item:
         detail=(
             "présent : " + ", ".join(names) + "."
             if ok
-            else "absent — rattachez le CLSM du territoire comme volet santé mentale, ou couvrez le socle "
-            "santé mentale."
+            else "absent — rattachez le CLSM du territoire comme volet santé mentale, couvrez le socle "
+            "santé mentale, ou marquez l’axe santé mentale du plan d’action (avec au moins une fiche)."
         ),
         reason="Depuis 2022, tout CLS doit comporter un volet dédié à la santé mentale.",
         reference=MENTAL_HEALTH_REFERENCE,
@@ -95,7 +97,7 @@ def _indicators(contract: Contract) -> Item:
 
 def _themes(contract: Contract) -> Item:
     required = list(contract.region.themes.all())
-    covered = set(contract.themes.values_list("pk", flat=True))
+    covered = set(contract.themes.values_list("pk", flat=True)) | plan_theme_ids(contract)
     missing = [theme.label for theme in required if theme.pk not in covered]
     if not required:
         detail = f"l’ARS de la région {contract.region.name} n’a pas défini de socle."

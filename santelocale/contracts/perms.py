@@ -2,7 +2,8 @@
 
 - The public (and everyone) reads **published** contracts.
 - A draft (not published) is read by the members of its porteur collectivités, of its signatory
-  organisations (partners), and of the ARS of its région (regional seat and every delegation).
+  organisations (partners), and of the ARS of its région (regional seat and every delegation), and by the
+  pilots of the fiches actions of its plan.
 - A contract is changed by an editor (admin, coordinator, ARS officer) of one of its porteurs, by an editor
   of the regional ARS, or by an editor of the ARS delegation of its département; and by superusers.
 - Recording a signature (moving to « signé », or back from it) is reserved to the ARS: the ARS is the
@@ -94,7 +95,12 @@ def is_party(user, contract):
     if contract.region_id in scope.ars_regions or _porteur_ids(contract) & scope.organisations:
         return True
     signatory_orgs = {s.organisation_id for s in contract.signatories.all() if s.organisation_id}
-    return bool(signatory_orgs & scope.organisations)
+    if signatory_orgs & scope.organisations:
+        return True
+    # The pilot of a fiche action of its plan takes part in the contract (plans.perms).
+    return (
+        user.is_authenticated and contract.actions.filter(pilot_user=user, deleted_at__isnull=True).exists()
+    )
 
 
 @rules.predicate
@@ -153,6 +159,7 @@ def restrict_contracts(queryset, user, action: str = "view"):
             | Q(region_id__in=scope.ars_regions)
             | Q(porteurs__in=scope.organisations)
             | Q(signatories__organisation__in=scope.organisations)
+            | Q(actions__pilot_user=user.pk, actions__deleted_at__isnull=True)
         )
     elif action == "sign":
         condition = ars_editing

@@ -1,7 +1,12 @@
-"""Operations on indicators."""
+"""Operations on indicators: define one (on a contract, an axis or a fiche) and record its values."""
+
+import re
+from decimal import Decimal
+
+from django.db import transaction
 
 from santelocale.indicators.enums import Direction, IndicatorKind
-from santelocale.indicators.models import Indicator
+from santelocale.indicators.models import Indicator, IndicatorValue
 
 
 class IndicatorError(ValueError):
@@ -13,10 +18,23 @@ class IndicatorError(ValueError):
 
 
 def add_indicator(
-    contract, *, name: str, kind: str, unit: str = "", direction: str = "", source: str = ""
+    contract,
+    *,
+    name: str,
+    kind: str,
+    unit: str = "",
+    direction: str = "",
+    source: str = "",
+    section=None,
+    action=None,
+    numerator: str = "",
+    denominator: str = "",
+    baseline: Decimal | None = None,
+    baseline_period: str = "",
 ) -> Indicator:
-    """Define an evaluation indicator of ``contract``; refuses an empty name, an unknown kind or direction,
-    and a name the contract already uses."""
+    """Define an indicator of ``contract`` (or of one of its axes or fiches); refuses an empty name, an
+    unknown kind or direction, a name already used at the same place, and an axis or fiche of another
+    contract."""
     problems = []
     name = name.strip()
     if not name:
@@ -25,10 +43,99 @@ def add_indicator(
         problems.append("Choisissez le type d’indicateur : processus, résultat ou impact.")
     if direction and direction not in Direction.values:
         problems.append(f"Sens d’amélioration inconnu : « {direction} ».")
-    if name and contract.indicators.filter(name__iexact=name).exists():
-        problems.append(f"L’indicateur « {name} » existe déjà pour ce contrat.")
+    for owner, label in ((section, "L’axe"), (action, "La fiche")):
+        if owner is not None and owner.contract_id != contract.pk:
+            problems.append(f"{label} choisi(e) appartient à un autre contrat.")
+    if baseline_period:
+        problems += period_problems(baseline_period)
+    same_place = contract.indicators.filter(section=section, action=action)
+    if name and same_place.filter(name__iexact=name).exists():
+        problems.append(f"L’indicateur « {name} » existe déjà à cet endroit du contrat.")
     if problems:
         raise IndicatorError(problems)
     return Indicator.objects.create(
-        contract=contract, name=name, kind=kind, unit=unit.strip(), direction=direction, source=source.strip()
+        contract=contract,
+        section=section,
+        action=action,
+        name=name,
+        kind=kind,
+        unit=unit.strip(),
+        direction=direction,
+        source=source.strip(),
+        numerator=numerator.strip(),
+        denominator=denominator.strip(),
+        baseline=baseline,
+        baseline_period=baseline_period.strip(),
     )
+
+
+_PERIOD = re.compile(r"^(?P<year>\d{4})(-(S[12]|T[1-4]|0[1-9]|1[0-2]))?$")
+
+
+def period_problems(period: str) -> list[str]:
+    match = _PERIOD.match(period.strip())
+    if not match or not 1990 <= int(match["year"]) <= 2100:
+        return [
+            f"Période invalide : « {period} » (attendu : une année « 2026 », un semestre « 2026-S1 », "
+            "un trimestre « 2026-T3 » ou un mois « 2026-05 »)."
+        ]
+    return []
+
+
+@transaction.atomic
+def record_value(
+    indicator: Indicator,
+    *,
+    period: str,
+    target: Decimal | None = None,
+    actual: Decimal | None = None,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    comment: str = "",
+    source: str = "",
+) -> IndicatorValue:
+    """Record (or replace) the target and actual value of ``indicator`` for ``period``. With a numerator
+    and a denominator and no actual value, the actual value is their ratio (in % when the unit is « % »)."""
+    period = period.strip()
+    problems = period_problems(period)
+    if target is None and actual is None and numerator is None:
+        problems.append("Saisissez au moins une cible ou une valeur constatée.")
+    if denominator is not None and denominator == 0:
+        problems.append("Le dénominateur ne peut pas être nul.")
+    if (numerator is None) != (denominator is None):
+        problems.append("Saisissez le numérateur et le dénominateur ensemble.")
+    if problems:
+        raise IndicatorError(problems)
+    if actual is None and numerator is not None:
+        ratio = numerator / denominator
+        actual = (ratio * 100 if indicator.unit.strip() == "%" else ratio).quantize(Decimal("0.0001"))
+    value, _ = IndicatorValue.objects.update_or_create(
+        indicator=indicator,
+        period=period,
+        defaults={
+            "target": target,
+            "actual": actual,
+            "numerator": numerator,
+            "denominator": denominator,
+            "comment": comment.strip(),
+            "source": source.strip(),
+        },
+    )
+    return value
+
+
+def latest_value(indicator: Indicator):
+    """The most recent period with an actual value, or None."""
+    values = [v for v in indicator.values.all() if v.actual is not None]
+    return max(values, key=lambda v: v.period) if values else None
+
+
+def on_track(indicator: Indicator, value) -> bool | None:
+    """Whether ``value`` meets its target in the direction of improvement (None when not comparable)."""
+    if value is None or value.actual is None or value.target is None or not indicator.direction:
+        return None
+    if indicator.direction == Direction.UP:
+        return value.actual >= value.target
+    if indicator.direction == Direction.DOWN:
+        return value.actual <= value.target
+    return value.actual == value.target

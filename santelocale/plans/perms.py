@@ -1,0 +1,129 @@
+"""Who may see and change action plans.
+
+- A plan is read by whoever reads its contract (``contracts.view_contract``); a **confidential** fiche only
+  by the contract's parties and editors (``contracts.view_governance_details``): never by the public, nor by
+  the members of other contracts (search, copy, exports, API).
+- The **coordinator** edits the whole plan: the editors (admin, coordinator, contributor) of the contract's
+  porteur collectivités, and superusers (``plans.change_plan``).
+- A **pilot** (``Action.pilot_user``) edits the fiches they pilot, their sub-actions, steps, notes, funding
+  (except the ARS's lines) and their indicators' values (``plans.change_action``).
+- The **ARS** (regional seat, or the delegation of the contract's département) reads everything and edits
+  the ARS funding lines (``plans.change_funding_line``, ``plans.add_ars_funding``).
+"""
+
+import rules
+from django.db.models import Q
+
+from santelocale.contracts.perms import is_ars_editor, is_porteur_editor, restrict_contracts, scope_of
+from santelocale.plans.enums import FunderKind
+
+
+def _contract_of(obj):
+    return getattr(obj, "contract", obj)
+
+
+@rules.predicate
+def can_view_contract(user, obj):
+    return obj is not None and user.has_perm("contracts.view_contract", _contract_of(obj))
+
+
+@rules.predicate
+def can_view_details(user, obj):
+    return obj is not None and user.has_perm("contracts.view_governance_details", _contract_of(obj))
+
+
+@rules.predicate
+def is_confidential(user, action):
+    return action is not None and action.is_confidential
+
+
+@rules.predicate
+def edits_plan(user, obj):
+    return obj is not None and (user.is_superuser or is_porteur_editor(user, _contract_of(obj)))
+
+
+@rules.predicate
+def is_pilot(user, action):
+    """The user pilots this fiche (or the fiche this sub-action belongs to)."""
+    if action is None or not user.is_authenticated:
+        return False
+    if action.pilot_user_id == user.pk:
+        return True
+    return action.parent_id is not None and action.parent.pilot_user_id == user.pk
+
+
+@rules.predicate
+def is_ars_of(user, obj):
+    return obj is not None and is_ars_editor(user, _contract_of(obj))
+
+
+@rules.predicate
+def is_ars_line(user, line):
+    return line is not None and line.funder_kind == FunderKind.ARS
+
+
+@rules.predicate
+def pilots_line_action(user, line):
+    return line is not None and is_pilot(user, line.action)
+
+
+@rules.predicate
+def pilots_indicator_action(user, indicator):
+    return indicator is not None and indicator.action_id is not None and is_pilot(user, indicator.action)
+
+
+# On a contract:
+rules.add_perm("plans.view_plan", can_view_contract)
+rules.add_perm("plans.change_plan", rules.is_authenticated & edits_plan)
+rules.add_perm("plans.add_ars_funding", rules.is_authenticated & (edits_plan | is_ars_of))
+# On a fiche action:
+rules.add_perm("plans.view_action", can_view_contract & (~is_confidential | can_view_details))
+rules.add_perm("plans.change_action", rules.is_authenticated & (edits_plan | is_pilot))
+rules.add_perm("plans.delete_action", rules.is_authenticated & edits_plan)
+# On a funding line:
+rules.add_perm(
+    "plans.change_funding_line",
+    rules.is_authenticated & (edits_plan | (is_ars_line & is_ars_of) | (~is_ars_line & pilots_line_action)),
+)
+# On an indicator: its values are entered by the coordinator, or by the pilot of its fiche.
+rules.add_perm(
+    "plans.change_indicator_values", rules.is_authenticated & (edits_plan | pilots_indicator_action)
+)
+
+
+def detail_contracts(user):
+    """The contracts whose confidential content ``user`` may read (parties and editors)."""
+    from santelocale.contracts.models import Contract
+
+    if user.is_authenticated and user.is_superuser:
+        return Contract.objects.all()
+    if not user.is_authenticated:
+        return Contract.objects.none()
+    scope = scope_of(user)
+    return Contract.objects.filter(
+        Q(region_id__in=scope.ars_regions)
+        | Q(porteurs__in=scope.organisations)
+        | Q(signatories__organisation__in=scope.organisations)
+        | Q(actions__pilot_user=user.pk, actions__deleted_at__isnull=True)
+    )
+
+
+def restrict_actions(queryset, user, action: str = "view"):
+    """Narrow ``queryset`` (of fiches) to what ``user`` may ``view`` or ``change``."""
+    from santelocale.contracts.models import Contract
+
+    if action == "view":
+        visible = restrict_contracts(Contract.objects.all(), user, "view").values("pk")
+        details = detail_contracts(user).values("pk")
+        return queryset.filter(Q(contract__in=visible) & (Q(is_confidential=False) | Q(contract__in=details)))
+    if action == "change":
+        if user.is_authenticated and user.is_superuser:
+            return queryset
+        if not user.is_authenticated:
+            return queryset.none()
+        scope = scope_of(user)
+        plan_editor = Contract.objects.filter(porteurs__in=scope.editor_organisations).values("pk")
+        return queryset.filter(
+            Q(contract__in=plan_editor) | Q(pilot_user=user) | Q(parent__pilot_user=user)
+        ).distinct()
+    raise ValueError(f"Unknown action {action!r}")
