@@ -154,6 +154,7 @@ def load_demo(*, password: str) -> list[tuple[str, str, str]]:
     """
     # Imported here: the contracts app builds on accounts, not the reverse.
     from santelocale.contracts.demo import load_demo_contracts
+    from santelocale.plans.demo import load_demo_plans
 
     with transaction.atomic():
         organisations = {}
@@ -202,4 +203,5 @@ def load_demo(*, password: str) -> list[tuple[str, str, str]]:
         )
         rows.append((DEMO_ADMIN, "Administrateur·rice de la plateforme (admin Django)", "—"))
         load_demo_contracts(user=admin)
+        load_demo_plans()
     return rows

@@ -90,6 +90,13 @@ DEMO_MODELS = [
     "contracts.RegionalTheme",
     "indicators.Indicator",
     "indicators.HistoricalIndicator",
+    "indicators.IndicatorValue",
+    "plans.Section",
+    "plans.Action",
+    "plans.HistoricalAction",
+    "plans.FundingLine",
+    "plans.Step",
+    "plans.Term",
 ]
 
 

@@ -1,0 +1,46 @@
+"""The demo plan of the CLS d’Albi: invented content says « fictif », the axes answer the socles and the
+mental-health volet, and loading it twice writes nothing."""
+
+import pytest
+
+from santelocale.accounts.services import load_demo
+from santelocale.contracts import compliance
+from santelocale.contracts.models import Contract
+from santelocale.plans import progress
+from santelocale.plans.demo import load_demo_plans
+from santelocale.plans.models import Action, FundingLine, Step
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def albi_cls(db):
+    load_demo(password="mot-de-passe-demo-1")
+    return Contract.objects.get(name="CLS d’Albi")
+
+
+def test_every_invented_fiche_step_and_funding_line_says_fictif(albi_cls):
+    fiches = Action.objects.filter(contract=albi_cls)
+    assert fiches.count() == 7
+    assert all("(fictif)" in fiche.title for fiche in fiches)
+    assert all("(fictif)" in step.title for step in Step.objects.filter(action__contract=albi_cls))
+    assert all(line.comment == "Montant fictif" for line in FundingLine.objects.filter(action__contract=albi_cls))
+
+
+def test_a_second_load_writes_nothing(albi_cls):
+    assert load_demo_plans() == 0
+    assert Action.objects.filter(contract=albi_cls).count() == 7
+
+
+def test_the_plan_answers_the_mental_health_volet_and_every_socle(albi_cls):
+    items = {item.code: item for item in compliance.checklist(albi_cls)}
+    assert "Logement et santé mentale" in items["mental_health_volet"].detail
+    albi_cls.themes.clear()  # the axes alone cover the four Occitanie socles
+    assert {item.code: item for item in compliance.checklist(albi_cls)}["regional_themes"].ok
+
+
+def test_the_plan_shows_late_blocked_and_unpiloted_fiches(albi_cls):
+    summary = progress.summarize(albi_cls)
+    assert len(summary.late) >= 1 and len(summary.blocked) == 1 and len(summary.without_pilot) == 1
+    assert summary.contract_progress is not None
+    assert summary.funding.total["planned_fte"] > 0 and summary.funding.total["planned"] > 0
