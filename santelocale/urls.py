@@ -11,6 +11,7 @@ urlpatterns = [
     path("", territory_views.home, name="home"),
     path("", include("santelocale.territories.urls")),
     path("", include("santelocale.contracts.urls")),
+    path("", include("santelocale.plans.urls")),
     path("", include("santelocale.observatory.urls")),
     path("comptes/", include("santelocale.accounts.urls")),
     path("api/", api.urls),

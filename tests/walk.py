@@ -13,6 +13,7 @@ WALK_MODULES = [
     "tests.contracts.test_url_walk_governance",
     "tests.contracts.test_api_walk",
     "tests.observatory.test_url_walk_observatory",
+    "tests.plans.test_url_walk_plans",
 ]
 
 

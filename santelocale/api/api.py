@@ -20,6 +20,7 @@ api.add_router("/", territories_router)
 api.add_router("/perimetres", perimeters_router)
 api.add_router("/contrats", contracts_router)
 api.add_router("/observatoire", observatory_router)
+api.add_router("/plans", "santelocale.plans.api.plans_router", tags=["Plans d’action"])
 
 
 _LOCATIONS = {"body": "corps de la requête", "query": "paramètre", "path": "adresse"}

@@ -24,6 +24,7 @@ from santelocale.contracts.forms import (
 from santelocale.contracts.models import Contract, ContractLink, RegionalTheme, Signatory
 from santelocale.contracts.perms import scope_of
 from santelocale.indicators.services import IndicatorError, add_indicator
+from santelocale.plans.views_plan import plan_overview
 from santelocale.territories import geo
 from santelocale.territories.models import Region
 from santelocale.territories.views import _geojson_response
@@ -127,6 +128,7 @@ def _detail_context(request, contract, **overrides):
         "can_change": can_change,
         "insider": user.has_perm("contracts.view_governance_details", contract),
         "checklist": compliance.checklist(contract),
+        "plan": plan_overview(contract, user),
         "options": [(option, TransitionForm(initial={"target": option.target})) for option in options],
         "status_changes": contract.status_changes.select_related("changed_by"),
         "signatories": contract.signatories.select_related("organisation"),

@@ -19,7 +19,12 @@ from santelocale.plans.enums import FunderKind
 
 
 def _contract_of(obj):
-    return getattr(obj, "contract", obj)
+    """The contract of a fiche or an indicator (``.contract``), of a funding line (its fiche's), or itself."""
+    if hasattr(obj, "contract"):
+        return obj.contract
+    if hasattr(obj, "action"):
+        return obj.action.contract
+    return obj
 
 
 @rules.predicate
@@ -34,7 +39,10 @@ def can_view_details(user, obj):
 
 @rules.predicate
 def is_confidential(user, action):
-    return action is not None and action.is_confidential
+    """The fiche, or the fiche a sub-action belongs to, is confidential."""
+    if action is None:
+        return False
+    return action.is_confidential or (action.parent_id is not None and action.parent.is_confidential)
 
 
 @rules.predicate
@@ -115,7 +123,9 @@ def restrict_actions(queryset, user, action: str = "view"):
     if action == "view":
         visible = restrict_contracts(Contract.objects.all(), user, "view").values("pk")
         details = detail_contracts(user).values("pk")
-        return queryset.filter(Q(contract__in=visible) & (Q(is_confidential=False) | Q(contract__in=details)))
+        # A sub-action of a confidential fiche is as confidential as its fiche.
+        open_to_all = Q(is_confidential=False) & (Q(parent__isnull=True) | Q(parent__is_confidential=False))
+        return queryset.filter(Q(contract__in=visible) & (open_to_all | Q(contract__in=details)))
     if action == "change":
         if user.is_authenticated and user.is_superuser:
             return queryset

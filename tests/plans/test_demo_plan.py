@@ -24,7 +24,9 @@ def test_every_invented_fiche_step_and_funding_line_says_fictif(albi_cls):
     assert fiches.count() == 7
     assert all("(fictif)" in fiche.title for fiche in fiches)
     assert all("(fictif)" in step.title for step in Step.objects.filter(action__contract=albi_cls))
-    assert all(line.comment == "Montant fictif" for line in FundingLine.objects.filter(action__contract=albi_cls))
+    assert all(
+        line.comment == "Montant fictif" for line in FundingLine.objects.filter(action__contract=albi_cls)
+    )
 
 
 def test_a_second_load_writes_nothing(albi_cls):

@@ -1,0 +1,84 @@
+"""Downloads of a plan (contract in Word and PDF, the plan's workbook, the Territoires en Transitions file)
+and the COPIL report (page, Word, PDF). Whoever reads the contract may download them; each document holds
+only the fiches the user may see (confidential ones for the contract's parties only)."""
+
+import datetime
+import io
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from santelocale.plans import documents
+from santelocale.plans.views_common import get_contract, plan_context
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    # The content depends on who asks (confidential fiches): no shared cache may keep it.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _name(prefix: str, contract, extension: str, *, dated: bool = False) -> str:
+    suffix = f"-{datetime.date.today().isoformat()}" if dated else ""
+    return f"{prefix}-{documents.filename_slug(contract)}{suffix}.{extension}"
+
+
+@require_GET
+def export_tet(request, public_id):
+    from santelocale.plans.tet import export_plan
+
+    contract = get_contract(request, public_id)
+    content = export_plan(contract, request.user)
+    if hasattr(content, "save"):  # an openpyxl workbook
+        out = io.BytesIO()
+        content.save(out)
+        content = out.getvalue()
+    return _attachment(content, documents.XLSX_TYPE, _name("territoires-en-transitions", contract, "xlsx"))
+
+
+@require_GET
+def export_workbook(request, public_id):
+    contract = get_contract(request, public_id)
+    content = documents.plan_workbook(contract, request.user)
+    return _attachment(content, documents.XLSX_TYPE, _name("plan", contract, "xlsx"))
+
+
+@require_GET
+def export_docx(request, public_id):
+    contract = get_contract(request, public_id)
+    content = documents.contract_docx(contract, request.user)
+    return _attachment(content, documents.DOCX_TYPE, _name("contrat", contract, "docx"))
+
+
+@require_GET
+def export_pdf(request, public_id):
+    contract = get_contract(request, public_id)
+    content = documents.contract_pdf(contract, request.user)
+    return _attachment(content, documents.PDF_TYPE, _name("contrat", contract, "pdf"))
+
+
+@require_GET
+def copil_report(request, public_id):
+    contract = get_contract(request, public_id)
+    context = plan_context(request, contract, "copil")
+    context.update(page_heading="Rapport COPIL", data=documents.copil_data(contract, request.user))
+    return render(request, "plans/copil.html", context)
+
+
+@require_GET
+def copil_docx(request, public_id):
+    contract = get_contract(request, public_id)
+    content = documents.copil_docx(contract, request.user)
+    return _attachment(content, documents.DOCX_TYPE, _name("rapport-copil", contract, "docx", dated=True))
+
+
+@require_GET
+def copil_pdf(request, public_id):
+    contract = get_contract(request, public_id)
+    content = documents.copil_pdf(contract, request.user)
+    return _attachment(content, documents.PDF_TYPE, _name("rapport-copil", contract, "pdf", dated=True))
