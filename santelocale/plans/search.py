@@ -20,7 +20,6 @@ from django.utils.text import Truncator
 
 from santelocale.contracts.enums import ContractKind
 from santelocale.contracts.models import Contract, RegionalTheme
-from santelocale.plans import services
 from santelocale.plans.enums import ActionStatus, Vocabulary
 from santelocale.plans.models import Action, Section, Term
 from santelocale.plans.services import PlanError, axis_of
@@ -329,27 +328,3 @@ def parse_target(user, value: str) -> tuple[Contract | None, Section | None]:
         if section is None:
             raise PlanError(f"L’axe choisi n’appartient pas au plan du contrat « {contract.name} ».")
     return contract, section
-
-
-def copy_problems(source: Action, contract: Contract, section: Section | None = None) -> list[str]:
-    """What forbids copying ``source`` into ``contract`` (French), empty when it may be copied."""
-    problems = []
-    if source.contract_id == contract.pk:
-        problems.append(
-            f"« {source.label} » est déjà une fiche du contrat « {contract.name} » : "
-            "choisissez un autre contrat."
-        )
-    if not source.contract.is_published or source.is_confidential or source.deleted_at is not None:
-        problems.append("Seules les fiches non confidentielles des contrats publiés peuvent être copiées.")
-    if section is not None and section.contract_id != contract.pk:
-        problems.append(f"L’axe choisi n’appartient pas au plan du contrat « {contract.name} ».")
-    return problems
-
-
-def copy_published(source: Action, contract: Contract, *, section: Section | None = None) -> Action:
-    """Copy the published fiche ``source`` into ``contract``'s plan (see ``services.copy_action``);
-    refuses (``PlanError``) a fiche of the same contract, and a confidential or unpublished one."""
-    problems = copy_problems(source, contract, section)
-    if problems:
-        raise PlanError(problems)
-    return services.copy_action(source, contract, section=section)

@@ -26,7 +26,7 @@ from santelocale.plans.enums import (
     Vocabulary,
 )
 from santelocale.plans.models import Action, ActionLink, FollowUpNote, FundingLine, Section, Step, Term
-from santelocale.utils.text import fold, search_text
+from santelocale.utils.text import search_text
 
 TITLE_MAX = 300
 
@@ -570,10 +570,31 @@ def parse_amount(text, label: str = "Le montant") -> Decimal | None:
 COPIED_FIELDS = ("title", "description", "objectives", "expected_results", "participation", "means")
 
 
+def copy_problems(source: Action, contract, section: Section | None = None) -> list[str]:
+    """What forbids copying ``source`` into ``contract`` (French), empty when it may be copied: only a
+    live, non-confidential fiche of a published contract, into another contract."""
+    problems = []
+    if source.contract_id == contract.pk:
+        problems.append(
+            f"« {source.label} » est déjà une fiche du contrat « {contract.name} » : "
+            "choisissez un autre contrat."
+        )
+    confidential = source.is_confidential or (source.parent_id is not None and source.parent.is_confidential)
+    if not source.contract.is_published or confidential or source.deleted_at is not None:
+        problems.append("Seules les fiches non confidentielles des contrats publiés peuvent être copiées.")
+    if section is not None and section.contract_id != contract.pk:
+        problems.append(f"L’axe choisi n’appartient pas au plan du contrat « {contract.name} ».")
+    return problems
+
+
 @transaction.atomic
 def copy_action(source: Action, contract, *, section: Section | None = None) -> Action:
-    """Copy ``source`` (a published fiche of another contract) into ``contract``'s plan, as « à venir »,
-    with its steps (not done) and its indicators (without values); remembers where it came from."""
+    """Copy ``source`` (a published, non-confidential fiche of another contract) into ``contract``'s plan,
+    as « à venir », with its steps (not done) and its indicators (without values); remembers where it came
+    from. Refuses (``PlanError``) what ``copy_problems`` lists."""
+    problems = copy_problems(source, contract, section)
+    if problems:
+        raise PlanError(problems)
     data = ActionData(
         **{name: getattr(source, name) for name in COPIED_FIELDS},
         section=section,
@@ -603,7 +624,3 @@ def copy_action(source: Action, contract, *, section: Section | None = None) -> 
             source=indicator.source,
         )
     return action
-
-
-def folded_query(text: str) -> list[str]:
-    return fold(text).split()

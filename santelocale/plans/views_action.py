@@ -187,6 +187,20 @@ def _refused(request, action: Action, section: str, problems: list[str], **forms
     return render(request, DETAIL, context, status=400)
 
 
+def _submit(request, action: Action, form, *, section: str, forms: dict, save, done, anchor: str):
+    """The one path of the fiche's small forms: validate ``form``, call ``save(cleaned_data)`` (a service
+    that refuses with ``PlanError`` or ``IndicatorError``), then flash ``done(saved)`` and go back to
+    ``anchor``; on any problem, the page again with the French messages and the user's input (400)."""
+    if not form.is_valid():
+        return _refused(request, action, section, errors_of(form), **forms)
+    try:
+        saved = save(form.cleaned_data)
+    except (PlanError, IndicatorError) as exc:
+        return _refused(request, action, section, exc.messages, **forms)
+    messages.success(request, done(saved))
+    return redirect(_fiche_url(action, anchor))
+
+
 # --- The fiche -----------------------------------------------------------------------------------------
 
 
@@ -520,14 +534,16 @@ def step_update(request, public_id, pk, step_pk):
 def follow_up_add(request, public_id, pk):
     action = get_action(request, public_id, pk, "plans.change_action")
     form = FollowUpForm(request.POST, prefix="note")
-    if not form.is_valid():
-        return _refused(request, action, "follow_ups", errors_of(form), follow_up_form=form)
-    try:
-        note = services.add_follow_up(action, author=request.user, **form.cleaned_data)
-    except PlanError as exc:
-        return _refused(request, action, "follow_ups", exc.messages, follow_up_form=form)
-    messages.success(request, f"Note de suivi du {note.noted_on:%d/%m/%Y} ajoutée.")
-    return redirect(_fiche_url(action, "notes"))
+    return _submit(
+        request,
+        action,
+        form,
+        section="follow_ups",
+        forms={"follow_up_form": form},
+        save=lambda data: services.add_follow_up(action, author=request.user, **data),
+        done=lambda note: f"Note de suivi du {note.noted_on:%d/%m/%Y} ajoutée.",
+        anchor="notes",
+    )
 
 
 @login_required
@@ -535,14 +551,16 @@ def follow_up_add(request, public_id, pk):
 def link_add(request, public_id, pk):
     action = get_action(request, public_id, pk, "plans.change_action")
     form = LinkForm(request.POST, prefix="link")
-    if not form.is_valid():
-        return _refused(request, action, "links", errors_of(form), link_form=form)
-    try:
-        link = services.add_link(action, **form.cleaned_data)
-    except PlanError as exc:
-        return _refused(request, action, "links", exc.messages, link_form=form)
-    messages.success(request, f"Document « {link.title} » ajouté.")
-    return redirect(_fiche_url(action, "documents"))
+    return _submit(
+        request,
+        action,
+        form,
+        section="links",
+        forms={"link_form": form},
+        save=lambda data: services.add_link(action, **data),
+        done=lambda link: f"Document « {link.title} » ajouté.",
+        anchor="documents",
+    )
 
 
 # --- Funding -------------------------------------------------------------------------------------------
@@ -567,14 +585,16 @@ def funding_add(request, public_id, pk):
     if not kinds:
         raise PermissionDenied(REFUSALS["plans.add_ars_funding"])
     form = FundingForm(request.POST, prefix="funding", kinds=kinds)
-    if not form.is_valid():
-        return _refused(request, action, "funding", errors_of(form), funding_form=form)
-    try:
-        line = services.save_funding_line(action, form.to_data())
-    except PlanError as exc:
-        return _refused(request, action, "funding", exc.messages, funding_form=form)
-    messages.success(request, f"Financement « {line} » ajouté.")
-    return redirect(_fiche_url(action, "financements"))
+    return _submit(
+        request,
+        action,
+        form,
+        section="funding",
+        forms={"funding_form": form},
+        save=lambda data: services.save_funding_line(action, form.to_data()),
+        done=lambda line: f"Financement « {line} » ajouté.",
+        anchor="financements",
+    )
 
 
 @login_required
@@ -584,15 +604,16 @@ def funding_update(request, public_id, pk, line_pk):
     line = _line_of(request, action, line_pk)
     kinds = funder_kinds_for(request.user, action)
     form = FundingForm(request.POST, prefix=f"line-{line.pk}", kinds=kinds)
-    section = f"line-{line.pk}"
-    if not form.is_valid():
-        return _refused(request, action, section, errors_of(form), line_forms={line.pk: form})
-    try:
-        line = services.save_funding_line(action, form.to_data(), line=line)
-    except PlanError as exc:
-        return _refused(request, action, section, exc.messages, line_forms={line.pk: form})
-    messages.success(request, f"Financement « {line} » enregistré.")
-    return redirect(_fiche_url(action, "financements"))
+    return _submit(
+        request,
+        action,
+        form,
+        section=f"line-{line.pk}",
+        forms={"line_forms": {line.pk: form}},
+        save=lambda data: services.save_funding_line(action, form.to_data(), line=line),
+        done=lambda saved: f"Financement « {saved} » enregistré.",
+        anchor="financements",
+    )
 
 
 @login_required
@@ -616,11 +637,13 @@ def funding_delete(request, public_id, pk, line_pk):
 def indicator_add(request, public_id, pk):
     action = get_action(request, public_id, pk, "plans.change_action")
     form = IndicatorForm(request.POST, prefix="indicator")
-    if not form.is_valid():
-        return _refused(request, action, "indicators", errors_of(form), indicator_form=form)
-    try:
-        indicator = add_indicator(action.contract, action=action, **form.cleaned_data)
-    except IndicatorError as exc:
-        return _refused(request, action, "indicators", exc.messages, indicator_form=form)
-    messages.success(request, f"Indicateur « {indicator.name} » ajouté.")
-    return redirect(_fiche_url(action, "indicateurs"))
+    return _submit(
+        request,
+        action,
+        form,
+        section="indicators",
+        forms={"indicator_form": form},
+        save=lambda data: add_indicator(action.contract, action=action, **data),
+        done=lambda indicator: f"Indicateur « {indicator.name} » ajouté.",
+        anchor="indicateurs",
+    )

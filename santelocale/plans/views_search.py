@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from santelocale.plans import search as search_service
+from santelocale.plans import services
 from santelocale.plans.services import PlanError
 
 CANNOT_COPY = (
@@ -62,7 +63,7 @@ def copy(request, pk):
         contract, section = search_service.parse_target(request.user, value)
         if contract is None or not request.user.has_perm("plans.change_plan", contract):
             raise PermissionDenied(CANNOT_COPY)
-        action = search_service.copy_published(source, contract, section=section)
+        action = services.copy_action(source, contract, section=section)
     except PlanError as exc:
         return _render(
             request, back, status=400, copy_errors=exc.messages, copy_source=source.pk, copy_value=value

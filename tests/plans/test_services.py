@@ -145,3 +145,16 @@ def test_copy_keeps_content_not_people(plan, make_contract):
     assert copy.title == plan.guide.title and copy.pilot_user is None and copy.status == ActionStatus.UPCOMING
     assert list(copy.publics.all()) == list(plan.guide.publics.all())
     assert copy.indicators.count() == 1 and not copy.indicators.first().values.exists()
+
+
+def test_copy_refuses_its_own_contract_and_confidential_or_unpublished_fiches(plan, make_contract):
+    other = make_contract(kind="CLSM", name="CLSM d’Albi (test)")
+    with pytest.raises(PlanError, match="déjà une fiche du contrat"):
+        services.copy_action(plan.guide, plan.contract)
+    with pytest.raises(PlanError, match="non confidentielles"):
+        services.copy_action(plan.secret, other)
+    plan.guide.is_confidential = True
+    plan.guide.save()
+    with pytest.raises(PlanError, match="non confidentielles"):
+        services.copy_action(Action.objects.get(pk=plan.sub.pk), other)  # its parent is now confidential
+    assert not Action.objects.filter(contract=other).exists()
