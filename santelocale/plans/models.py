@@ -98,6 +98,14 @@ class Section(models.Model):
         return [line.strip() for line in self.prs_objectives.splitlines() if line.strip()]
 
 
+#: The history of fiches, with their lists (publics, intervention types, determinants, communes, QPV).
+#: ``services`` writes one record per save, lists included (``record_action_history``).
+ACTION_HISTORY = HistoricalRecords(
+    excluded_fields=["search_text", "updated_at"],
+    m2m_fields=["publics", "intervention_types", "determinants", "communes", "neighbourhoods"],
+)
+
+
 class ActionQuerySet(models.QuerySet):
     def alive(self):
         return self.filter(deleted_at__isnull=True)
@@ -235,7 +243,7 @@ class Action(models.Model):
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
     deleted_at = models.DateTimeField("mise à la corbeille le", null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+    history = ACTION_HISTORY
 
     objects = ActionQuerySet.as_manager()
 

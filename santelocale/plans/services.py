@@ -25,7 +25,16 @@ from santelocale.plans.enums import (
     SectionKind,
     Vocabulary,
 )
-from santelocale.plans.models import Action, ActionLink, FollowUpNote, FundingLine, Section, Step, Term
+from santelocale.plans.models import (
+    ACTION_HISTORY,
+    Action,
+    ActionLink,
+    FollowUpNote,
+    FundingLine,
+    Section,
+    Step,
+    Term,
+)
 from santelocale.utils.text import search_text
 
 TITLE_MAX = 300
@@ -376,9 +385,16 @@ def _write(action: Action, data: ActionData) -> Action:
     if data.parent is not None:
         action.section = data.parent.section
     action.search_text = _search_text(action)
-    action.save()
-    for name in MANY:
-        getattr(action, name).set(getattr(data, name))
+    created = action.pk is None
+    # One history record per change, taken once the lists are set (not one per list).
+    action.skip_history_when_saving = True
+    try:
+        action.save()
+        for name in MANY:
+            getattr(action, name).set(getattr(data, name))
+    finally:
+        del action.skip_history_when_saving
+    ACTION_HISTORY.create_historical_record(action, "+" if created else "~")
     return action
 
 

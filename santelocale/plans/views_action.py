@@ -336,11 +336,7 @@ def _display(model, name: str, value, cache: dict) -> str:
     if isinstance(model_field, models.BooleanField):
         return "oui" if value else "non"
     if model_field.is_relation:
-        key = (model_field.related_model, value)
-        if key not in cache:
-            obj = model_field.related_model._default_manager.filter(pk=value).first()
-            cache[key] = _related_label(obj) if obj is not None else "(supprimé)"
-        return cache[key]
+        return _display_related(model_field.related_model, value, cache)
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
     if isinstance(value, datetime.date):
@@ -350,18 +346,36 @@ def _display(model, name: str, value, cache: dict) -> str:
     return Truncator(str(value)).chars(300)
 
 
+def _list_display(model_field, rows, cache: dict) -> str:
+    """The labels of a list field's rows (as simple-history stores them: the through table's rows)."""
+    target = model_field.m2m_reverse_field_name()
+    labels = [_display_related(model_field.related_model, row[target], cache) for row in rows or []]
+    return ", ".join(sorted(labels)) or "—"
+
+
+def _display_related(related_model, pk, cache: dict) -> str:
+    key = (related_model, pk)
+    if key not in cache:
+        obj = related_model._default_manager.filter(pk=pk).first()
+        cache[key] = _related_label(obj) if obj is not None else "(supprimé)"
+    return cache[key]
+
+
 def _changes(model, record, previous, cache) -> list[Change]:
     if previous is None:
         return []
     delta = record.diff_against(previous, excluded_fields=SKIPPED)
-    return [
-        Change(
-            label=str(model._meta.get_field(change.field).verbose_name).capitalize(),
-            old=_display(model, change.field, change.old, cache),
-            new=_display(model, change.field, change.new, cache),
-        )
-        for change in delta.changes
-    ]
+    changes = []
+    for change in delta.changes:
+        model_field = model._meta.get_field(change.field)
+        if model_field.many_to_many:
+            old, new = (_list_display(model_field, rows, cache) for rows in (change.old, change.new))
+            if old == new:
+                continue
+        else:
+            old, new = (_display(model, change.field, value, cache) for value in (change.old, change.new))
+        changes.append(Change(str(model_field.verbose_name).capitalize(), old, new))
+    return changes
 
 
 def _in_order(records):

@@ -537,3 +537,22 @@ def test_pilot_adds_an_indicator(client, plan, pierre, bob):
     response = client.post(url("action_indicator_add", plan, plan.guide), {**data, "indicator-name": "Autre"})
     assert response.status_code == 403
     assert not Indicator.objects.filter(name="Autre").exists()
+
+
+def test_history_shows_changes_to_the_fiches_lists_once_per_save(client, plan, alice):
+    from santelocale.plans.models import Term
+
+    children = Term.objects.get(vocabulary="PUBLIC", label="Enfants")
+    everyone = Term.objects.get(vocabulary="PUBLIC", label="Tout public")
+    records_before = plan.guide.history.count()
+    login(client, alice)
+    response = client.post(
+        url("action_update", plan, plan.guide), form_data(plan.guide, publics=[everyone.pk, children.pk])
+    )
+    assert response.status_code == 302
+    assert plan.guide.history.count() == records_before + 1  # one record for the save and its lists
+    latest = plan.guide.history.first()
+    assert {row.term_id for row in latest.publics.all()} == {everyone.pk, children.pk}
+    html = client.get(url("action_history", plan, plan.guide)).content.decode()
+    assert "Publics cibles</strong> : Tout public" in html
+    assert "devient</span> Enfants, Tout public" in html
