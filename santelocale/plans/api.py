@@ -340,7 +340,7 @@ def _number(value) -> float | None:
 
 
 def _visible_actions(request, contract: Contract):
-    return Action.objects.alive().filter(contract=contract).restrict(request.user, "view")
+    return progress.plan_actions(contract, request.user)
 
 
 def _visible_fiche(request, contract: Contract, pk: int) -> Action:

@@ -112,12 +112,10 @@ def period_text(starts_on, ends_on) -> str:
 
 def visible_actions(contract, user) -> list[Action]:
     """The live fiches and sub-actions of ``contract`` that ``user`` may see (all when ``user`` is None),
-    with every part prefetched, in plan order. A sub-action shows only under a visible parent."""
-    actions = Action.objects.alive().filter(contract=contract)
-    if user is not None:
-        actions = actions.restrict(user, "view")
+    with every part prefetched, in plan order (``progress.plan_actions``)."""
     actions = (
-        actions.select_related("section", "pilot_user")
+        progress.plan_actions(contract, user)
+        .select_related("section", "pilot_user")
         .prefetch_related(
             "publics",
             "intervention_types",
@@ -129,13 +127,15 @@ def visible_actions(contract, user) -> list[Action]:
             "links",
             "funding",
             Prefetch("indicators", queryset=Indicator.objects.prefetch_related("values")),
-            Prefetch("linked", queryset=Action.objects.alive().only("pk", "number", "title", "contract_id")),
+            # Linked fiches as the user may see them: a confidential one is not named to outsiders.
+            Prefetch(
+                "linked",
+                queryset=progress.plan_actions(contract, user).only("pk", "number", "title", "contract_id"),
+            ),
         )
         .order_by("position", "pk")
     )
-    result = list(actions)
-    fiche_pks = {a.pk for a in result if a.parent_id is None}
-    return [a for a in result if a.parent_id is None or a.parent_id in fiche_pks]
+    return list(actions)
 
 
 def visible_indicators(contract, visible_pks) -> list[Indicator]:

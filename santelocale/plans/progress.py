@@ -7,6 +7,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q
+
 from santelocale.plans.enums import ActionStatus, FunderKind, FundingUnit, ProgressMode
 from santelocale.plans.models import Action, FundingLine, Section
 
@@ -65,18 +67,34 @@ class PlanSummary:
 
 
 def plan_actions(contract, user=None):
-    """The live fiches (not sub-actions) of ``contract`` visible to ``user`` (all when user is None)."""
+    """The live fiches and sub-actions of ``contract`` that ``user`` may see (all when user is None): the
+    one definition every page, document and API of the plan reads (a sub-action of a confidential fiche
+    is hidden with it, see ``plans.perms.restrict_actions``)."""
     actions = Action.objects.alive().filter(contract=contract)
     if user is not None:
         actions = actions.restrict(user, "view")
-    return actions.select_related("section", "pilot_user", "parent").prefetch_related("steps")
+    return actions
+
+
+def plan_indicators(contract, user=None):
+    """The indicators of ``contract`` that ``user`` may see: on the contract, on an axis, or on a fiche
+    of ``plan_actions``."""
+    from santelocale.indicators.models import Indicator
+
+    return Indicator.objects.filter(contract=contract).filter(
+        Q(action__isnull=True) | Q(action__in=plan_actions(contract, user).values("pk"))
+    )
 
 
 def summarize(contract, user=None, today: datetime.date | None = None) -> PlanSummary:
     from santelocale.plans.services import section_tree
 
     today = today or datetime.date.today()
-    all_actions = list(plan_actions(contract, user))
+    all_actions = list(
+        plan_actions(contract, user)
+        .select_related("section", "pilot_user", "parent")
+        .prefetch_related("steps")
+    )
     fiches = [a for a in all_actions if a.parent_id is None]
     progress = {a.pk: action_progress(a, list(a.steps.all())) for a in all_actions}
     tree = section_tree(contract)

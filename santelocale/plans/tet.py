@@ -33,7 +33,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
-from santelocale.plans import services
+from santelocale.plans import progress, services
 from santelocale.plans.enums import (
     ActionStatus,
     FunderKind,
@@ -1511,14 +1511,14 @@ def export_plan(contract, user) -> bytes:
     if not user.has_perm("plans.view_plan", contract):
         raise PermissionDenied("Ce plan d’action n’est pas visible avec votre compte.")
     visible = (
-        Action.objects.restrict(user, "view")
-        .filter(contract=contract, deleted_at__isnull=True)
+        progress.plan_actions(contract, user)
         .select_related("pilot_user", "section")
         .prefetch_related(
             "publics",
             "funding",
             "links",
-            "linked",
+            # Linked fiches as the user may see them: a confidential one is not named to outsiders.
+            Prefetch("linked", queryset=progress.plan_actions(contract, user).only("pk", "number", "title")),
             Prefetch("steps", queryset=Step.objects.order_by("position", "pk")),
             "follow_ups",
         )

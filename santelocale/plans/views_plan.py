@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -62,11 +61,10 @@ def _form_errors(form) -> list[str]:
 
 
 def visible_actions(contract, user) -> list[Action]:
-    """The live fiches and sub-actions of ``contract`` that ``user`` may see, in plan order; a sub-action
-    whose fiche is hidden (confidential) is hidden with it."""
-    actions = list(progress.plan_actions(contract, user).order_by("position", "pk"))
-    seen = {a.pk for a in actions}
-    return [a for a in actions if a.parent_id is None or a.parent_id in seen]
+    """The live fiches and sub-actions of ``contract`` that ``user`` may see (``progress.plan_actions``),
+    in plan order."""
+    actions = progress.plan_actions(contract, user).select_related("section", "pilot_user", "parent")
+    return list(actions.prefetch_related("steps").order_by("position", "pk"))
 
 
 def _annotate(contract, actions, progress_by_action: dict, today) -> None:
@@ -493,11 +491,9 @@ def _value_prefix(indicator) -> str:
     return f"valeur-{indicator.pk}"
 
 
-def _contract_indicators(contract, actions):
-    visible = [a.pk for a in actions]
+def _contract_indicators(contract, user):
     return (
-        Indicator.objects.filter(contract=contract)
-        .filter(Q(action__isnull=True) | Q(action__in=visible))
+        progress.plan_indicators(contract, user)
         .select_related("section", "action", "action__parent", "action__pilot_user")
         .prefetch_related("values")
     )
@@ -511,7 +507,7 @@ def _indicators_context(request, contract, *, bound: tuple | None = None, add_fo
     groups: dict[tuple, list[IndicatorEntry]] = defaultdict(list)
     section_rank = {s.pk: i for i, (s, _depth) in enumerate(tree)}
     action_rank = {a.pk: i for i, a in enumerate(sorted(actions, key=_plan_order(tree)))}
-    for indicator in _contract_indicators(contract, actions):
+    for indicator in _contract_indicators(contract, user):
         indicator.contract = contract
         values = sorted(indicator.values.all(), key=lambda v: v.period)
         latest = latest_value(indicator)
@@ -577,7 +573,7 @@ def plan_indicators(request, public_id):
 @require_POST
 def indicator_value_add(request, public_id, indicator_pk):
     contract = get_contract(request, public_id)
-    indicators = _contract_indicators(contract, visible_actions(contract, request.user))
+    indicators = _contract_indicators(contract, request.user)
     indicator = get_object_or_404(indicators, pk=indicator_pk)
     indicator.contract = contract
     if not request.user.has_perm("plans.change_indicator_values", indicator):

@@ -375,3 +375,19 @@ def test_territoires_en_transitions_export_is_an_attachment(plan):
         'attachment; filename="territoires-en-transitions-cls-d-albi-test.xlsx"'
     )
     assert response.content.startswith(b"PK")  # a zip, as every xlsx
+
+
+def test_a_fiche_linked_to_a_confidential_one_does_not_name_it_to_outsiders(plan, alice, charlie):
+    """Linked fiches are read as the user may see them, in the Word, the print HTML and the TeT export."""
+    from santelocale.plans import tet
+
+    services.set_links(plan.guide, [plan.secret, plan.sism])
+    for user in (AnonymousUser(), charlie):
+        word = _all_text(_docx(documents.contract_docx(plan.contract, user, TODAY)))
+        html = documents.contract_html(plan.contract, user, TODAY)
+        export = load_workbook(io.BytesIO(tet.export_plan(plan.contract, user)))["Fichier dimport"]
+        cells = " ".join(str(c) for row in export.iter_rows(values_only=True) for c in row if c)
+        for text in (word, html, cells):
+            assert plan.secret.title not in text
+            assert plan.sism.title in text  # the visible linked fiche is still named
+    assert plan.secret.title in _all_text(_docx(documents.contract_docx(plan.contract, alice, TODAY)))
