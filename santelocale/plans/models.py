@@ -376,3 +376,29 @@ class FundingLine(models.Model):
     @property
     def funder_label(self) -> str:
         return self.funder_name or self.get_funder_kind_display()
+
+
+class PendingImport(models.Model):
+    """A Territoires en Transitions workbook read and shown as a preview, waiting for its author to confirm
+    the import. The parsed content is kept here (the file is read once, at upload), so that any app server
+    behind a proxy can apply it; applied or expired entries are deleted."""
+
+    token = models.CharField("jeton", max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="auteur", related_name="+", on_delete=models.CASCADE
+    )
+    contract = models.ForeignKey(
+        "contracts.Contract", verbose_name="contrat", related_name="+", on_delete=models.CASCADE
+    )
+    filename = models.CharField("fichier", max_length=255)
+    replace = models.BooleanField("remplacer le plan", default=False)
+    content = models.JSONField("contenu lu")
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    expires_at = models.DateTimeField("expire le", db_index=True)
+
+    class Meta:
+        verbose_name = "import en attente"
+        verbose_name_plural = "imports en attente"
+
+    def __str__(self):
+        return self.filename

@@ -17,10 +17,12 @@ and the content of an unknown column is kept in the fiche's notes (« <colonne> 
 any problem is refused as a whole, with every problem listed by row and column; nothing is written.
 """
 
+import dataclasses
 import datetime
 import io
 import re
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -50,6 +52,14 @@ from santelocale.utils.text import fold
 #: Largest file accepted (bytes) and most data rows in one import.
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 2000
+#: Largest total size of the workbook's parts once unzipped: a 300 KB file can hold millions of empty
+#: rows (or a zip bomb); it is refused before openpyxl reads anything.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+#: This many empty rows in a row mark the end of the data: reading stops there, so that a sheet
+#: formatted down to row 1,048,576 costs no more than its real rows.
+EMPTY_RUN = 500
+#: Columns read on each row (TeT's files have about 40).
+MAX_COLUMNS = 200
 
 UNREADABLE = "Le fichier n’est pas un classeur Excel (.xlsx) lisible."
 SHEET_NAME = "Fichier dimport"
@@ -763,6 +773,24 @@ def _find_table(workbook):
     return None, None, None
 
 
+def _archive_refusal(data: bytes) -> str:
+    """Why the workbook is refused before being read (empty when it may be read): not a zip archive, or
+    parts whose unzipped size exceeds ``MAX_UNPACKED_BYTES``. Reads only the zip's directory."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return UNREADABLE
+    if unpacked > MAX_UNPACKED_BYTES:
+        return (
+            f"Le classeur décompressé occuperait {unpacked / (1024 * 1024):.0f} Mo "
+            f"({MAX_UNPACKED_BYTES // (1024 * 1024)} Mo au plus) : il contient sans doute des milliers de "
+            "lignes vides ou mises en forme. Copiez les seules lignes du plan dans un nouveau classeur, "
+            "puis importez-le."
+        )
+    return ""
+
+
 def parse_workbook(fileobj, *, filename: str) -> ImportPreview:
     """Read a TeT action-plan workbook; every problem is in ``preview.errors`` (nothing raises)."""
     preview = ImportPreview(filename=filename)
@@ -775,6 +803,10 @@ def parse_workbook(fileobj, *, filename: str) -> ImportPreview:
         return preview
     try:
         data = _read_bytes(fileobj)
+        refusal = _archive_refusal(data)
+        if refusal:
+            preview.errors.append(RowError(message=refusal))
+            return preview
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -795,23 +827,32 @@ class _Table:
     header_row: int | None = None
     header: tuple = ()
     rows: list[tuple[int, dict]] = field(default_factory=list)
+    stopped_at: int | None = None
 
 
 def _read_table(workbook) -> _Table:
-    """The rows under the header row, as {column index: value} without empty cells (at most a few more
-    non-empty rows than an import may hold)."""
+    """The rows under the header row, as {column index: value} without empty cells: at most a few more
+    non-empty rows than an import may hold, and up to the first run of ``EMPTY_RUN`` empty rows (the
+    data's end; ``stopped_at`` then says where reading stopped)."""
     ws, header_row, header = _find_table(workbook)
     if ws is None:
         return _Table()
     table = _Table(ws.title, header_row, header)
+    empty_run = 0
     for row, values in enumerate(
-        ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1
+        ws.iter_rows(min_row=header_row + 1, max_col=MAX_COLUMNS, values_only=True), start=header_row + 1
     ):
         cells = {i: v for i, v in enumerate(values) if not _is_empty(v)}
-        if cells:
-            table.rows.append((row, cells))
-            if len(table.rows) > MAX_ROWS + 10:
+        if not cells:
+            empty_run += 1
+            if empty_run >= EMPTY_RUN:
+                table.stopped_at = row
                 break
+            continue
+        empty_run = 0
+        table.rows.append((row, cells))
+        if len(table.rows) > MAX_ROWS + 10:
+            break
     return table
 
 
@@ -1179,6 +1220,11 @@ def _parse(table: _Table, preview: ImportPreview) -> None:
             return
         reader.read_row(row, cells)
     _count(preview)
+    if table.stopped_at:
+        preview.warnings.append(
+            f"Lecture arrêtée ligne {table.stopped_at} : {EMPTY_RUN} lignes vides de suite marquent la fin "
+            "des données ; ce qui suivrait plus bas dans la feuille n’est pas lu."
+        )
     if not preview.fiches and not preview.errors:
         preview.warnings.append("Le fichier ne contient aucune fiche action.")
 
@@ -1197,6 +1243,92 @@ def _count(preview: ImportPreview) -> None:
             while key:
                 by_key[key].total_count += 1
                 key = by_key[key].parent_key
+
+
+# --- Keeping a preview between the upload and the confirmation ---------------------------------------
+
+
+def _encode(value):
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    if isinstance(value, datetime.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, Term):
+        return {"$term": value.pk}
+    if dataclasses.is_dataclass(value):
+        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [_encode(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _encode(item) for key, item in value.items()}
+    return value
+
+
+def _decode(value, terms: dict):
+    if isinstance(value, dict):
+        if len(value) == 1:
+            key, item = next(iter(value.items()))
+            if key == "$decimal":
+                return Decimal(item)
+            if key == "$date":
+                return datetime.date.fromisoformat(item)
+            if key == "$term":
+                return terms.get(item)
+        return {key: _decode(item, terms) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_decode(item, terms) for item in value]
+    return value
+
+
+def _term_ids(value, found: set) -> set:
+    if isinstance(value, dict):
+        if set(value) == {"$term"}:
+            found.add(value["$term"])
+        for item in value.values():
+            _term_ids(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _term_ids(item, found)
+    return found
+
+
+def preview_to_json(preview: ImportPreview) -> dict:
+    """``preview`` as JSON-ready data (dates, amounts and publics tagged), for ``PendingImport.content``;
+    ``preview_from_json`` gives it back equal."""
+    return _encode(preview)
+
+
+def _fiche_from(data: dict) -> ParsedFiche:
+    return ParsedFiche(
+        row=data["row"],
+        title=data["title"],
+        number=data["number"],
+        section_key=data["section_key"],
+        section_label=data["section_label"],
+        values=data["values"],
+        publics=[term for term in data["publics"] if term is not None],
+        funding=[FundingData(**line) for line in data["funding"]],
+        steps=[tuple(step) for step in data["steps"]],
+        follow_ups=[tuple(note) for note in data["follow_ups"]],
+        links=[tuple(link) for link in data["links"]],
+        sub_actions=[_fiche_from(sub) for sub in data["sub_actions"]],
+        implicit=data["implicit"],
+    )
+
+
+def preview_from_json(content: dict) -> ImportPreview:
+    """The ``ImportPreview`` that ``preview_to_json`` stored (a public term deleted since is dropped)."""
+    terms = Term.objects.in_bulk(_term_ids(content, set()))
+    data = _decode(content, terms)
+    return ImportPreview(
+        filename=data["filename"],
+        sheet=data["sheet"],
+        header_row=data["header_row"],
+        sections=[ParsedSection(**section) for section in data["sections"]],
+        fiches=[_fiche_from(fiche) for fiche in data["fiches"]],
+        warnings=data["warnings"],
+        errors=[RowError(**error) for error in data["errors"]],
+    )
 
 
 # --- Import ---------------------------------------------------------------------------------------------

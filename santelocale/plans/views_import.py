@@ -1,69 +1,43 @@
 """Import of an action plan from a Territoires en Transitions workbook: upload, preview, confirm.
 
-The uploaded file is kept server-side (``VAR_DIR/imports/<token>.xlsx``) between the preview and the
-confirmation, under a random token remembered in the user's session with the contract, the file name and
-the « replace » choice; it is read again at each step and deleted once imported or cancelled.
+The workbook is read once, at upload; what it holds is kept in the database (``PendingImport``: a random
+token, the user, the contract, the parsed content, an expiry) until the user confirms or cancels, so that
+any app server can show the preview and apply it. Expired entries are purged at each upload.
 """
 
-import re
+import datetime
 import secrets
-import time
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from santelocale.contracts.enums import ContractKind
 from santelocale.plans import tet
-from santelocale.plans.models import Action
+from santelocale.plans.models import Action, PendingImport
 from santelocale.plans.services import PlanError
 from santelocale.plans.views_common import get_contract, plan_context
 
-SESSION_KEY = "plan_imports"
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-#: Uploaded files not confirmed after this long are removed at the next upload.
-STALE_SECONDS = 24 * 3600
+#: A preview not confirmed after this long is forgotten.
+PENDING_LIFETIME = datetime.timedelta(hours=24)
 
 
-def _imports_dir() -> Path:
-    folder = Path(settings.VAR_DIR) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _remove_stale_files() -> None:
-    limit = time.time() - STALE_SECONDS
-    for path in _imports_dir().iterdir():
-        try:
-            if path.stat().st_mtime < limit:
-                path.unlink()
-        except OSError:
-            pass
-
-
-def _pending(request, contract, token: str) -> tuple[dict, Path]:
-    """The session entry and stored file of ``token``; 404 unless it is this session's, for this contract."""
-    entry = request.session.get(SESSION_KEY, {}).get(token) if _TOKEN.match(token) else None
-    if not entry or entry.get("contract") != str(contract.public_id):
-        raise Http404("Import inconnu ou expiré.")
-    path = _imports_dir() / f"{token}.xlsx"
-    if not path.is_file():
-        raise Http404("Import inconnu ou expiré.")
-    return entry, path
-
-
-def _forget(request, token: str) -> None:
-    pending = request.session.get(SESSION_KEY, {})
-    if token in pending:
-        del pending[token]
-        request.session[SESSION_KEY] = pending
-    if _TOKEN.match(token):
-        (_imports_dir() / f"{token}.xlsx").unlink(missing_ok=True)
+def _pending(request, contract, token: str, *, lock: bool = False) -> PendingImport:
+    """The pending import ``token`` of this user for this contract; 404 when unknown, expired or applied."""
+    pending = PendingImport.objects.filter(
+        token=token, user=request.user, contract=contract, expires_at__gt=timezone.now()
+    )
+    if lock:
+        pending = pending.select_for_update()
+    found = pending.first()
+    if found is None:
+        raise Http404("Import inconnu, expiré ou déjà effectué.")
+    return found
 
 
 def _upload_page(request, contract, *, errors=None, replace=False, status=200):
@@ -111,16 +85,20 @@ def import_upload(request, public_id):
         return _upload_page(
             request, contract, errors=preview.messages + preview.warnings, replace=replace, status=400
         )
-    _remove_stale_files()
-    token = secrets.token_urlsafe(24)
-    (_imports_dir() / f"{token}.xlsx").write_bytes(data)
-    pending = request.session.get(SESSION_KEY, {})
-    pending[token] = {"contract": str(contract.public_id), "filename": upload.name, "replace": replace}
-    request.session[SESSION_KEY] = pending
-    return redirect("plans:import_preview", public_id=contract.public_id, token=token)
+    PendingImport.objects.filter(expires_at__lte=timezone.now()).delete()
+    pending = PendingImport.objects.create(
+        token=secrets.token_urlsafe(24),
+        user=request.user,
+        contract=contract,
+        filename=upload.name[:255],
+        replace=replace,
+        content=tet.preview_to_json(preview),
+        expires_at=timezone.now() + PENDING_LIFETIME,
+    )
+    return redirect("plans:import_preview", public_id=contract.public_id, token=pending.token)
 
 
-def _preview_page(request, contract, token, entry, preview, *, errors=None, status=200):
+def _preview_page(request, contract, pending, preview, *, errors=None, status=200):
     context = plan_context(request, contract, "import")
     offered = preview.suggested_mental_health if contract.kind == ContractKind.CLS else []
     if request.method == "POST":
@@ -130,11 +108,11 @@ def _preview_page(request, contract, token, entry, preview, *, errors=None, stat
     context.update(
         {
             "page_heading": "Importer",
-            "token": token,
+            "token": pending.token,
             "preview": preview,
             "counts": preview.counts,
-            "filename": entry["filename"],
-            "replace": entry["replace"],
+            "filename": pending.filename,
+            "replace": pending.replace,
             "live_count": Action.objects.alive().filter(contract=contract, parent__isnull=True).count(),
             "mental_health_offered": offered,
             "mental_health_ticked": ticked,
@@ -149,34 +127,28 @@ def _preview_page(request, contract, token, entry, preview, *, errors=None, stat
 @require_http_methods(["GET", "POST"])
 def import_preview(request, public_id, token):
     contract = get_contract(request, public_id, "plans.change_plan")
-    entry, path = _pending(request, contract, token)
+    pending = _pending(request, contract, token)
     if request.method == "POST" and "cancel" in request.POST:
-        _forget(request, token)
+        pending.delete()
         messages.info(request, "Import abandonné : rien n’a été importé.")
         return redirect("plans:import", public_id=contract.public_id)
-    preview = tet.parse_workbook(path.read_bytes(), filename=entry["filename"])
+    preview = tet.preview_from_json(pending.content)
     if request.method == "GET":
-        return _preview_page(request, contract, token, entry, preview, status=400 if preview.errors else 200)
+        return _preview_page(request, contract, pending, preview, status=400 if preview.errors else 200)
     keys = {section.key for section in preview.suggested_mental_health}
     marked = set(request.POST.getlist("mental_health")) & keys
     if contract.kind != ContractKind.CLS:
         marked = set()
-    # Claim the file first, so that a second click on « Importer » cannot import the plan twice.
-    claimed = path.with_suffix(".en-cours")
     try:
-        path.rename(claimed)
-    except FileNotFoundError:
-        raise Http404("Import inconnu ou déjà effectué.") from None
-    try:
-        result = tet.apply_import(
-            contract, preview, user=request.user, mark_mental_health=marked, replace=entry["replace"]
-        )
-    except BaseException as error:
-        claimed.rename(path)
-        if isinstance(error, PlanError):
-            return _preview_page(request, contract, token, entry, preview, errors=error.messages, status=400)
-        raise
-    claimed.unlink(missing_ok=True)
-    _forget(request, token)
-    messages.success(request, f"{result.message} Source : « {entry['filename']} ».")
+        with transaction.atomic():
+            # The row lock (and its deletion in the same transaction) makes a second click on « Importer »
+            # find nothing: the plan cannot be imported twice.
+            claimed = _pending(request, contract, token, lock=True)
+            result = tet.apply_import(
+                contract, preview, user=request.user, mark_mental_health=marked, replace=claimed.replace
+            )
+            claimed.delete()
+    except PlanError as error:
+        return _preview_page(request, contract, pending, preview, errors=error.messages, status=400)
+    messages.success(request, f"{result.message} Source : « {pending.filename} ».")
     return redirect("plans:tree", public_id=contract.public_id)

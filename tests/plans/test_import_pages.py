@@ -1,7 +1,10 @@
 """The import pages: upload a Territoires en Transitions workbook, read the preview, confirm."""
 
+import datetime
 import io
 import re
+import time
+import zipfile
 
 import openpyxl
 import pytest
@@ -9,10 +12,13 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from santelocale.accounts.enums import Role
 from santelocale.contracts.enums import ContractKind
 from santelocale.plans import tet
-from santelocale.plans.models import Action, Section
+from santelocale.plans.models import Action, PendingImport, Section
+from tests.conftest import _person
 from tests.plans.test_tet import SAMPLES
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +77,8 @@ def test_alice_imports_the_real_cls_after_reading_its_preview(alice_client, cont
     assert uploaded.status_code == 302
     token = token_of(uploaded)
     assert uploaded["Location"] == reverse("plans:import_preview", args=[contract.public_id, token])
-    assert (var_dir / "imports" / f"{token}.xlsx").is_file()
+    assert PendingImport.objects.get(token=token).contract == contract
+    assert not (var_dir / "imports").exists()  # kept in the database, not in a server's folder
     assert not Action.objects.filter(contract=contract).exists()
 
     preview = alice_client.get(uploaded["Location"])
@@ -90,7 +97,7 @@ def test_alice_imports_the_real_cls_after_reading_its_preview(alice_client, cont
     assert confirmed["Location"] == reverse("plans:tree", args=[contract.public_id])
     assert Action.objects.filter(contract=contract, deleted_at=None).count() == 29
     assert Section.objects.get(contract=contract, is_mental_health_volet=True).title == "SANTE MENTALE"
-    assert not (var_dir / "imports" / f"{token}.xlsx").exists()
+    assert not PendingImport.objects.filter(token=token).exists()
     flashed = [str(m) for m in get_messages(confirmed.wsgi_request)]
     assert flashed[0].startswith("29 fiches importées")
     assert "Source : « complex_plan.xlsx »" in flashed[0]
@@ -154,7 +161,7 @@ def test_a_file_that_is_not_a_workbook_is_refused_on_the_upload_page(alice_clien
     html = response.content.decode()
     assert "Le fichier n’est pas un classeur Excel (.xlsx) lisible." in html
     assert 'id="import-replace" name="replace" checked' in html
-    assert not list(var_dir.glob("imports/*"))
+    assert not PendingImport.objects.exists()
 
 
 def test_a_missing_or_too_large_file_is_refused(alice_client, contract):
@@ -168,14 +175,14 @@ def test_a_missing_or_too_large_file_is_refused(alice_client, contract):
     assert "10 Mo au plus" in too_large.content.decode()
 
 
-def test_cancelling_removes_the_uploaded_file(alice_client, contract, var_dir):
+def test_cancelling_removes_the_pending_import(alice_client, contract):
     uploaded = alice_client.post(upload_url(contract), {"file": complex_plan()})
     token = token_of(uploaded)
 
     cancelled = alice_client.post(uploaded["Location"], {"cancel": "1"})
 
     assert cancelled.status_code == 302 and cancelled["Location"] == upload_url(contract)
-    assert not (var_dir / "imports" / f"{token}.xlsx").exists()
+    assert not PendingImport.objects.filter(token=token).exists()
     assert not Action.objects.filter(contract=contract).exists()
 
 
@@ -190,14 +197,14 @@ def test_only_the_plan_coordinator_may_import(client, contract, bob, charlie):
     assert not Action.objects.filter(contract=contract).exists()
 
 
-def test_a_token_of_another_session_or_contract_is_not_found(alice_client, alice, contract, make_contract):
+def test_a_token_of_another_user_or_contract_is_not_found(alice_client, contract, make_contract, albi):
     uploaded = alice_client.post(upload_url(contract), {"file": complex_plan()})
     token = token_of(uploaded)
 
-    other_session = Client()
-    other_session.force_login(alice)
-    assert other_session.get(uploaded["Location"]).status_code == 404
-    assert other_session.post(uploaded["Location"], {"confirm": "1"}).status_code == 404
+    other_user = Client()
+    other_user.force_login(_person("amelie@example.test", albi, Role.COORDINATOR))  # may edit the plan
+    assert other_user.get(uploaded["Location"]).status_code == 404
+    assert other_user.post(uploaded["Location"], {"confirm": "1"}).status_code == 404
 
     other = make_contract(kind=ContractKind.CLSM, name="CLSM d’Albi (test)")
     assert alice_client.get(reverse("plans:import_preview", args=[other.public_id, token])).status_code == 404
@@ -206,3 +213,120 @@ def test_a_token_of_another_session_or_contract_is_not_found(alice_client, alice
         == 404
     )
     assert not Action.objects.exists()
+
+
+def test_the_preview_and_the_import_work_from_another_session_without_reading_the_file_again(
+    alice_client, alice, contract, monkeypatch
+):
+    """Two app servers behind a proxy without sticky sessions: the preview and the confirmation may reach
+    another server (another session); the parsed content is in the database, the file is never re-read."""
+    uploaded = alice_client.post(upload_url(contract), {"file": complex_plan()})
+
+    def no_second_read(*args, **kwargs):
+        raise AssertionError("the workbook was read a second time")
+
+    monkeypatch.setattr(tet.openpyxl, "load_workbook", no_second_read)
+    other_server = Client()
+    other_server.force_login(alice)
+    preview = other_server.get(uploaded["Location"])
+    assert preview.status_code == 200
+    assert "29 fiches actions" in preview.content.decode()
+
+    confirmed = other_server.post(uploaded["Location"], {"confirm": "1"})
+
+    assert confirmed.status_code == 302
+    assert Action.objects.alive().filter(contract=contract).count() == 29
+    assert not PendingImport.objects.exists()
+    assert other_server.post(uploaded["Location"], {"confirm": "1"}).status_code == 404  # not twice
+    assert Action.objects.alive().filter(contract=contract).count() == 29
+
+
+def test_an_expired_pending_import_is_not_found_and_is_purged(alice_client, contract):
+    uploaded = alice_client.post(upload_url(contract), {"file": complex_plan()})
+    token = token_of(uploaded)
+    PendingImport.objects.filter(token=token).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+    assert alice_client.get(uploaded["Location"]).status_code == 404
+    assert alice_client.post(uploaded["Location"], {"confirm": "1"}).status_code == 404
+    alice_client.post(upload_url(contract), {"file": complex_plan()})
+    assert not PendingImport.objects.filter(token=token).exists()
+    assert PendingImport.objects.count() == 1
+    assert not Action.objects.filter(contract=contract).exists()
+
+
+def workbook_with_a_far_cell(row: int = 1_048_576) -> bytes:
+    """Two fiches, then one blank-looking cell on Excel's last row: a 5 KB file of a million rows."""
+    workbook = openpyxl.Workbook()
+    ws = workbook.active
+    ws.title = "Fichier dimport"
+    ws.cell(2, 1, "Axe (x)")
+    ws.cell(2, 4, "Titre de la fiche action")
+    ws.cell(4, 1, "1. Accès aux soins")
+    ws.cell(4, 4, "Guide santé")
+    ws.cell(5, 1, "1. Accès aux soins")
+    ws.cell(5, 4, "Maison de santé")
+    ws.cell(row, 2, " ")
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def workbook_with_empty_rows(count: int, *, styled: bool = True) -> bytes:
+    """The same two fiches followed by ``count`` empty (styled) rows written into the sheet's XML: what a
+    sheet formatted down to its last row looks like."""
+    source = zipfile.ZipFile(io.BytesIO(workbook_with_a_far_cell(row=6)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                template = (
+                    '<row r="{0}" spans="1:35"><c r="A{0}" s="0"/></row>' if styled else '<row r="{0}"/>'
+                )
+                rows = "".join(template.format(n) for n in range(7, 7 + count))
+                data = data.replace(b"</sheetData>", rows.encode() + b"</sheetData>")
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_workbook_of_a_million_rows_is_answered_fast_with_its_real_rows(alice_client, contract):
+    started = time.perf_counter()
+    uploaded = alice_client.post(
+        upload_url(contract), {"file": SimpleUploadedFile("plan.xlsx", workbook_with_a_far_cell())}
+    )
+    elapsed = time.perf_counter() - started
+
+    assert uploaded.status_code == 302
+    assert elapsed < 3, f"{elapsed:.1f} s"  # was 1 to 15 s depending on how the rows are written
+    html = alice_client.get(uploaded["Location"]).content.decode()
+    assert "2 fiches actions" in html
+    assert f"{tet.EMPTY_RUN} lignes vides de suite marquent la fin des données" in html
+
+
+def test_two_million_empty_rows_are_answered_fast(alice_client, contract):
+    data = workbook_with_empty_rows(2_000_000, styled=False)
+    assert len(data) < 10 * 1024 * 1024  # within the upload limit
+    started = time.perf_counter()
+
+    uploaded = alice_client.post(upload_url(contract), {"file": SimpleUploadedFile("plan.xlsx", data)})
+
+    elapsed = time.perf_counter() - started
+    assert elapsed < 5, f"{elapsed:.1f} s"  # was over a minute on this machine
+    assert uploaded.status_code == 302
+    assert "2 fiches actions" in alice_client.get(uploaded["Location"]).content.decode()
+
+
+def test_a_workbook_too_large_once_unzipped_is_refused_before_it_is_read(alice_client, contract):
+    data = workbook_with_empty_rows(2_000_000)  # ~110 MB of sheet XML in a 9 MB file
+
+    started = time.perf_counter()
+    response = alice_client.post(upload_url(contract), {"file": SimpleUploadedFile("plan.xlsx", data)})
+
+    assert time.perf_counter() - started < 2
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Le classeur décompressé occuperait" in html
+    assert "Copiez les seules lignes du plan dans un nouveau classeur" in html
+    assert not PendingImport.objects.exists()

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -676,3 +677,33 @@ def test_the_real_cls_survives_an_import_export_import_round_trip(make_contract,
         assert [(f.funder_name, f.planned, f.year) for f in after.funding] == [
             (f.funder_name, f.planned, f.year) for f in before.funding
         ]
+
+
+def test_a_preview_kept_as_json_reads_back_equal():
+    services.seed_vocabularies()
+    preview = tet.parse_workbook(SAMPLES / "complex_plan.xlsx", filename="complex_plan.xlsx")
+    with_publics = tet.parse_workbook(
+        workbook_bytes(
+            [{"Titre de la fiche action": "Fiche", "Cibles": "Tout public, Martiens", "Montant € HT": 12.5}],
+            headers=[*HEADERS, "Cibles"],
+        ),
+        filename="cibles.xlsx",
+    )
+    assert any(f.funding for f in preview.all_fiches) and any(f.starts_on for f in preview.all_fiches)
+    assert with_publics.fiches[0].publics
+
+    for parsed in (preview, with_publics):
+        stored = json.loads(json.dumps(tet.preview_to_json(parsed)))
+        assert tet.preview_from_json(stored) == parsed
+
+
+def test_reading_stops_at_a_long_run_of_empty_rows():
+    rows = (
+        [{"Titre de la fiche action": "Fiche 1"}]
+        + [{}] * tet.EMPTY_RUN
+        + [{"Titre de la fiche action": "Loin"}]
+    )
+    preview = tet.parse_workbook(workbook_bytes(rows), filename="plan.xlsx")
+
+    assert [f.title for f in preview.fiches] == ["Fiche 1"]
+    assert any("lignes vides de suite marquent la fin des données" in w for w in preview.warnings)
