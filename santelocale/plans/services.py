@@ -378,13 +378,20 @@ def _search_text(action: Action) -> str:
     )
 
 
-def _write(action: Action, data: ActionData) -> Action:
+def fill_action(action: Action, data: ActionData) -> Action:
+    """Set ``action``'s own fields from ``data`` (text trimmed, a sub-action in its parent's section, the
+    search text), without saving it nor its lists; ``data`` is supposed checked (``action_problems``)."""
     for name in SCALARS:
         value = getattr(data, name)
         setattr(action, name, value.strip() if isinstance(value, str) and name != "description" else value)
     if data.parent is not None:
         action.section = data.parent.section
     action.search_text = _search_text(action)
+    return action
+
+
+def _write(action: Action, data: ActionData) -> Action:
+    fill_action(action, data)
     created = action.pk is None
     # One history record per change, taken once the lists are set (not one per list).
     action.skip_history_when_saving = True
@@ -454,13 +461,18 @@ def set_links(action: Action, others: list[Action]) -> None:
 # --- Steps, notes, links ------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def add_step(action: Action, *, title: str, due_on=None, is_done: bool = False, done_on=None) -> Step:
+def step_problems(*, title: str, is_done: bool = False, done_on=None) -> list[str]:
     problems = []
     if not title.strip():
         problems.append("L’intitulé de l’étape est obligatoire.")
     if done_on and not is_done:
         problems.append("Une étape datée comme réalisée doit être cochée « réalisée ».")
+    return problems
+
+
+@transaction.atomic
+def add_step(action: Action, *, title: str, due_on=None, is_done: bool = False, done_on=None) -> Step:
+    problems = step_problems(title=title, is_done=is_done, done_on=done_on)
     if problems:
         raise PlanError(problems)
     return Step.objects.create(
@@ -481,13 +493,18 @@ def set_step_done(step: Step, done: bool, *, on=None) -> Step:
     return step
 
 
-@transaction.atomic
-def add_follow_up(action: Action, *, noted_on, text: str, author=None) -> FollowUpNote:
+def follow_up_problems(*, noted_on, text: str) -> list[str]:
     problems = []
     if noted_on is None:
         problems.append("La date de la note est obligatoire.")
     if not text.strip():
         problems.append("Le texte de la note est obligatoire.")
+    return problems
+
+
+@transaction.atomic
+def add_follow_up(action: Action, *, noted_on, text: str, author=None) -> FollowUpNote:
+    problems = follow_up_problems(noted_on=noted_on, text=text)
     if problems:
         raise PlanError(problems)
     return FollowUpNote.objects.create(action=action, noted_on=noted_on, text=text.strip(), author=author)
@@ -496,14 +513,20 @@ def add_follow_up(action: Action, *, noted_on, text: str, author=None) -> Follow
 _URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
 
 
-@transaction.atomic
-def add_link(action: Action, *, title: str, url: str = "") -> ActionLink:
+def link_problems(*, title: str, url: str = "") -> list[str]:
     title, url = title.strip(), url.strip()
     problems = []
     if not title and not url:
         problems.append("Indiquez l’intitulé du document ou son adresse.")
     if url and not _URL.match(url):
         problems.append(f"Adresse invalide : « {url} » (attendu : https://… ou www.…).")
+    return problems
+
+
+@transaction.atomic
+def add_link(action: Action, *, title: str, url: str = "") -> ActionLink:
+    title, url = title.strip(), url.strip()
+    problems = link_problems(title=title, url=url)
     if problems:
         raise PlanError(problems)
     return ActionLink.objects.create(action=action, title=(title or url)[:300], url=url)
@@ -556,11 +579,16 @@ def save_funding_line(action: Action, data: FundingData, *, line: FundingLine | 
     problems = funding_problems(data)
     if problems:
         raise PlanError(problems)
-    line = line or FundingLine(action=action)
+    line = fill_funding_line(line or FundingLine(action=action), data)
+    line.save()
+    return line
+
+
+def fill_funding_line(line: FundingLine, data: FundingData) -> FundingLine:
+    """Set ``line``'s fields from ``data`` (text trimmed) without saving; ``data`` is supposed checked."""
     for f in fields(FundingData):
         value = getattr(data, f.name)
         setattr(line, f.name, value.strip() if isinstance(value, str) else value)
-    line.save()
     return line
 
 
