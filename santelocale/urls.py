@@ -17,3 +17,9 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+# French error pages (santelocale/errors.py); the CSRF failure page is CSRF_FAILURE_VIEW in settings.
+handler400 = "santelocale.errors.bad_request"
+handler403 = "santelocale.errors.permission_denied"
+handler404 = "santelocale.errors.page_not_found"
+handler500 = "santelocale.errors.server_error"

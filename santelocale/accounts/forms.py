@@ -1,5 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+
+from santelocale.accounts.backends import is_demo_email
 
 
 class LoginForm(AuthenticationForm):
@@ -19,3 +22,13 @@ class LoginForm(AuthenticationForm):
         "invalid_login": "Adresse électronique ou mot de passe incorrect.",
         "inactive": "Ce compte est désactivé.",
     }
+
+    def clean(self):
+        # Said before checking the password: the accounts backend refuses them anyway, but silently.
+        if settings.IS_PRODUCTION and is_demo_email(self.cleaned_data.get("username", "")):
+            raise forms.ValidationError(
+                "Les comptes de démonstration (@demo.santelocale.test) sont refusés sur une installation de "
+                "production.",
+                code="demo_account",
+            )
+        return super().clean()

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 
@@ -10,6 +11,16 @@ from santelocale.accounts.models import Membership, Organisation, User
 from santelocale.territories.models import Commune, Department, Epci, Region
 
 DEMO_DOMAIN = "demo.santelocale.test"
+
+
+DEMO_REFUSED = (
+    "Les données et comptes de démonstration sont réservés à une installation locale : refusés avec "
+    "SANTELOCALE_ENV=production (leur mot de passe commun est public, l’un d’eux est superutilisateur)."
+)
+
+
+class DemoRefused(RuntimeError):
+    """The demo cannot be loaded here (a production installation)."""
 
 
 @dataclass(frozen=True)
@@ -151,7 +162,10 @@ def load_demo(*, password: str) -> list[tuple[str, str, str]]:
 
     Returns ``(e-mail, role label, organisation)`` rows for printing. Needs the territories loaded
     (``santelocale init``); raises ``Commune.DoesNotExist`` (or the like) otherwise. Idempotent.
+    Refuses (``DemoRefused``) in production: the accounts share a published password and one is a superuser.
     """
+    if settings.IS_PRODUCTION:
+        raise DemoRefused(DEMO_REFUSED)
     # Imported here: the contracts app builds on accounts, not the reverse.
     from santelocale.contracts.demo import load_demo_contracts
     from santelocale.plans.demo import load_demo_plans

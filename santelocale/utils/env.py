@@ -64,3 +64,22 @@ def read_or_create_secret(path: Path) -> str:
     path.touch(mode=0o600)
     path.write_text(secret)
     return secret
+
+
+def env_choice(name: str, choices: list[str], default: str) -> str:
+    """Return the variable if it is one of ``choices`` (``default`` when unset), raising on anything else."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ConfigurationError(f"{name}={raw!r} : valeur attendue parmi {', '.join(choices)}.")
+    return value
+
+
+def env_required(name: str, why: str) -> str:
+    """Return the variable, raising with ``why`` (French, for the operator) when it is unset or empty."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        raise ConfigurationError(f"{name} doit être défini : {why}")
+    return raw

@@ -99,7 +99,8 @@ def live_url(e2e_database_url):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    # collectstatic (gzip + brotli) runs first: over 2 minutes on a loaded 2-core machine.
+    deadline = time.monotonic() + 400
     while True:
         try:
             urllib.request.urlopen(url + "/sources/", timeout=2)

@@ -13,6 +13,14 @@
   var CITY_STYLE = { color: "#ce0500", weight: 2, fill: false, dashArray: null };
   var FRANCE = [[41.2, -5.3], [51.2, 9.7]];
 
+  /* Leaflet inserts a string tooltip as HTML; contract names come from users, so each tooltip gets an
+   * element holding the name as text. */
+  function textLabel(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (response) {
       if (!response.ok) { throw new Error("HTTP " + response.status); }
@@ -53,7 +61,7 @@
           },
           onEachFeature: function (feature, item) {
             var p = feature.properties;
-            item.bindTooltip(p.name + " — " + p.kind + ", " + p.status_label, { sticky: true });
+            item.bindTooltip(textLabel(p.name + " — " + p.kind + ", " + p.status_label), { sticky: true });
             item.on("click", function () { window.location.href = p.url; });
           }
         }).addTo(map);
@@ -75,7 +83,7 @@
         cities = L.geoJSON(data, {
           style: function () { return CITY_STYLE; },
           onEachFeature: function (feature, item) {
-            item.bindTooltip("Contrat de ville : " + feature.properties.nom, { sticky: true });
+            item.bindTooltip(textLabel("Contrat de ville : " + feature.properties.nom), { sticky: true });
           }
         }).addTo(map);
         cities.bringToBack();

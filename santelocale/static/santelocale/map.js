@@ -15,6 +15,14 @@
 
   function withZoom(url, zoom) { return url + (url.indexOf("?") >= 0 ? "&" : "?") + "zoom=" + zoom; }
 
+  /* Leaflet inserts a string tooltip as HTML; names come from users (perimeters, contracts), so each
+   * tooltip gets an element holding the name as text. */
+  function textLabel(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function formatNumber(n) { return n === null || n === undefined ? "n.d." : n.toLocaleString("fr-FR"); }
 
   function colourFor(population, breaks) {
@@ -46,16 +54,23 @@
       if (legend) { map.removeControl(legend); }
       legend = L.control({ position: "bottomleft" });
       legend.onAdd = function () {
+        // Built as nodes and text, never innerHTML: nothing here is ever parsed as HTML.
         var box = L.DomUtil.create("div", "sl-map-legend leaflet-bar");
-        var lines = ["<strong>Population</strong>"];
+        var title = document.createElement("strong");
+        title.textContent = "Population";
+        box.appendChild(title);
         var lower = 0;
         for (var i = 0; i < RAMP.length; i++) {
           var upper = i < breaks.length ? breaks[i] : null;
           var label = upper === null ? "plus de " + formatNumber(lower) : formatNumber(lower) + " à " + formatNumber(upper);
-          lines.push('<span class="sl-swatch" style="background:' + RAMP[i] + '"></span>' + label);
+          box.appendChild(document.createElement("br"));
+          var swatch = document.createElement("span");
+          swatch.className = "sl-swatch";
+          swatch.style.background = RAMP[i];
+          box.appendChild(swatch);
+          box.appendChild(document.createTextNode(label));
           lower = upper;
         }
-        box.innerHTML = lines.join("<br>");
         return box;
       };
       legend.addTo(map);
@@ -75,7 +90,7 @@
         },
         onEachFeature: function (feature, item) {
           var p = feature.properties;
-          item.bindTooltip(p.nom + (p.population !== undefined ? " — " + formatNumber(p.population) + " hab." : ""), { sticky: true });
+          item.bindTooltip(textLabel(p.nom + (p.population !== undefined ? " — " + formatNumber(p.population) + " hab." : "")), { sticky: true });
           if (p.url) { item.on("click", function () { window.location.href = p.url; }); }
         }
       }).addTo(map);

@@ -1,0 +1,59 @@
+"""French error pages (400, 403, CSRF failure, 404, 500) and a log of refusals without tracebacks.
+
+Django's own pages are English (the CSRF failure page above all) and its 404 messages from
+``get_object_or_404`` are too ("No Contract matches the given query."): our pages say it in French and show
+an exception's message only when it is one of ours.
+"""
+
+import logging
+import re
+
+from django.shortcuts import render
+from django.views.decorators.csrf import requires_csrf_token
+
+DJANGO_ENGLISH_404 = re.compile(r"^No .* (matches the given query|found matching the query)")
+
+
+def _message(exception) -> str:
+    """The exception's message if it is a sentence of ours (a string), else ""."""
+    if exception is None or not exception.args or not isinstance(exception.args[0], str):
+        return ""
+    text = exception.args[0]
+    return "" if DJANGO_ENGLISH_404.match(text) else text
+
+
+@requires_csrf_token
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+@requires_csrf_token
+def permission_denied(request, exception=None):
+    return render(request, "403.html", {"message": _message(exception)}, status=403)
+
+
+@requires_csrf_token
+def page_not_found(request, exception=None):
+    return render(request, "404.html", {"message": _message(exception)}, status=404)
+
+
+def server_error(request):
+    # A plain page that needs no context (nor the database) to render: it must work when nothing else does.
+    return render(request, "500.html", status=500)
+
+
+def csrf_failure(request, reason=""):
+    """The page shown when a form comes back without a valid CSRF token (CSRF_FAILURE_VIEW): expired page,
+    cookies refused, or a form posted from another site."""
+    return render(request, "403_csrf.html", status=403)
+
+
+class OneLine403Filter(logging.Filter):
+    """Logs a refused request (403) as its one line, without the traceback Django attaches to it: a
+    refusal is the permission rules working, not a fault. Other records, 500s above all, are untouched."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) == 403 and record.exc_info:
+            record.exc_info = None
+            record.exc_text = None
+        return True
