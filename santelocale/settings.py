@@ -244,6 +244,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "santelocale.accounts.views.locked_out"
 AXES_VERBOSE = False
+# No row per successful login (IP, browser): only the failures needed to count, cleared after the cool-off.
+AXES_DISABLE_ACCESS_LOG = True
 # The client's IP: REMOTE_ADDR, or, behind SANTELOCALE_PROXY_COUNT proxies, the address the first proxy saw.
 AXES_CLIENT_IP_CALLABLE = "santelocale.utils.client_ip.client_ip"
 

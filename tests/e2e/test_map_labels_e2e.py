@@ -59,9 +59,9 @@ def test_contract_and_perimeter_names_are_shown_as_text_on_every_map(page):
     page.get_by_role("link", name="CLS d’Albi", exact=True).first.click()
     contract_url = page.url
     page.get_by_role("link", name=re.compile("Modifier")).first.click()
-    perimeter = page.get_by_label("Périmètre", exact=True)
+    perimeter = page.locator("#id_perimeter")
     original_perimeter = perimeter.input_value()
-    page.get_by_label("Nom", exact=True).fill(CONTRACT)
+    page.locator("#id_name").fill(CONTRACT)
     perimeter.select_option(label=PERIMETER)
     page.get_by_role("button", name=re.compile("Enregistrer")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(CONTRACT)
@@ -77,7 +77,7 @@ def test_contract_and_perimeter_names_are_shown_as_text_on_every_map(page):
     finally:
         page.goto(contract_url)
         page.get_by_role("link", name=re.compile("Modifier")).first.click()
-        page.get_by_label("Nom", exact=True).fill("CLS d’Albi")
-        page.get_by_label("Périmètre", exact=True).select_option(original_perimeter)
+        page.locator("#id_name").fill("CLS d’Albi")
+        page.locator("#id_perimeter").select_option(original_perimeter)
         page.get_by_role("button", name=re.compile("Enregistrer")).click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("CLS d’Albi")
