@@ -125,3 +125,24 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+
+class FormSubmission(models.Model):
+    """A creation form already handled: its one-time token (with a digest of what was sent) and what it
+    created, so that the same form sent twice (a double click, a resent request) answers the first result
+    instead of creating a second object. Kept a day (see ``santelocale.utils.idempotency``)."""
+
+    key = models.CharField("clé d’envoi", max_length=128, unique=True)
+    user = models.ForeignKey(
+        "accounts.User", verbose_name="utilisateur·rice", null=True, on_delete=models.CASCADE
+    )
+    result_model = models.CharField("type créé", max_length=100, blank=True)
+    result_pk = models.CharField("identifiant créé", max_length=64, blank=True)
+    created_at = models.DateTimeField("envoyé le", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "envoi de formulaire"
+        verbose_name_plural = "envois de formulaires"
+
+    def __str__(self):
+        return self.key

@@ -45,6 +45,7 @@ from santelocale.contracts.services import (
 )
 from santelocale.indicators.services import IndicatorError, add_indicator
 from santelocale.territories.models import CityContract, Department, Perimeter, Region
+from santelocale.utils.versioning import VersionConflict
 
 contracts_router = Router(tags=["contrats"])
 
@@ -73,6 +74,13 @@ CANNOT_CHANGE = (
 class ErrorOut(Schema):
     detail: str = Field(description="ce qui est refusé, en français")
     messages: list[str] = Field([], description="chaque problème, quand une règle refuse la demande")
+
+
+class DifferenceOut(Schema):
+    field: str = Field(description="champ")
+    label: str = Field(description="rubrique, en clair")
+    yours: str = Field(description="valeur envoyée (non enregistrée)")
+    current: str = Field(description="valeur actuelle (enregistrée)")
 
 
 class RefOut(Schema):
@@ -234,6 +242,7 @@ class ContractSummaryOut(Schema):
 
 
 class ContractOut(ContractSummaryOut):
+    version: int = Field(description="version (à renvoyer dans PATCH : verrouillage optimiste)")
     kind_label: str = Field(description="type, en clair")
     summary: str = Field(description="présentation")
     generation_label: str = Field(description="génération, en clair")
@@ -284,7 +293,19 @@ class ContractIn(Schema):
     )
 
 
+class ContractConflictOut(Schema):
+    detail: str = Field(description="le contrat a changé depuis la version envoyée : rien n’est écrit")
+    messages: list[str] = Field([], description="le même message")
+    differences: list[DifferenceOut] = Field(description="champs envoyés dont la valeur actuelle diffère")
+    current: ContractOut = Field(description="le contrat tel qu’il est maintenant (avec sa version)")
+
+
 class ContractPatch(Schema):
+    version: int = Field(
+        ge=0,
+        le=2**31 - 1,
+        description="version lue (GET) ; si le contrat a changé depuis : 409, rien n’est écrit",
+    )
     kind: str | None = Field(None, description="CLS ou CLSM")
     name: str | None = Field(None, description="nom du contrat")
     perimeter: UUID | None = Field(None, description="identifiant public du périmètre")
@@ -595,6 +616,7 @@ def _detail(contract: Contract, user) -> dict:
     bodies = contract.bodies.prefetch_related("members", "meetings__attendees")
     return {
         **_summary(contract),
+        "version": contract.version,
         "kind_label": ContractKind(contract.kind).label,
         "summary": contract.summary,
         "generation_label": contract.generation_label,
@@ -730,12 +752,17 @@ def api_contract(request, public_id: UUID):
 
 @contracts_router.patch(
     "/{uuid:public_id}",
-    response={200: ContractOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: ContractOut, 403: ErrorOut, 404: ErrorOut, 409: ContractConflictOut, 422: ErrorOut},
     auth=django_auth,
     summary="Modifier un contrat",
 )
 def api_update_contract(request, public_id: UUID, payload: ContractPatch):
-    """Change the fields sent (not the status: see …/transitions); the others keep their value."""
+    """Change the fields sent (not the status: see …/transitions); the others keep their value.
+
+    ``version`` is required: the one read by GET. A PATCH without it would overwrite blindly whatever was
+    changed since (the lost update this guards against), so it is refused (422); a stale one answers 409
+    with the current contract and the fields that differ, nothing written.
+    """
     contract = _editable(request, public_id)
     values = payload.dict(exclude_unset=True)
     for field in NOT_NULLABLE:
@@ -749,6 +776,20 @@ def api_update_contract(request, public_id: UUID, payload: ContractPatch):
         update_contract(contract, user=request.user, data=data)
     except PermissionError as exc:
         raise HttpError(403, str(exc)) from exc
+    except VersionConflict as conflict:
+        sent = {name: getattr(data, name) for name in values if name != "version"}
+        return Status(
+            409,
+            {
+                "detail": conflict.message,
+                "messages": conflict.messages,
+                "differences": [
+                    {"field": row["name"], **{k: row[k] for k in ("label", "yours", "current")}}
+                    for row in conflict.rows(sent)
+                ],
+                "current": _detail(conflict.current, request.user),
+            },
+        )
     except ContractError as exc:
         return _refused(exc.messages)
     return _detail(contract, request.user)

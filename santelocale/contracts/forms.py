@@ -10,10 +10,10 @@ from santelocale.contracts.perms import porteur_candidates
 from santelocale.contracts.services import ContractData
 from santelocale.indicators.enums import Direction, IndicatorKind
 from santelocale.territories.models import CityContract, Department, Perimeter, Region
-from santelocale.utils.forms import Form, date_field
+from santelocale.utils.forms import CreationForm, Form, VersionedForm, date_field
 
 
-class ContractForm(Form):
+class ContractForm(VersionedForm, CreationForm, Form):
     kind = forms.ChoiceField(label="Type", choices=ContractKind.choices, widget=forms.RadioSelect)
     name = forms.CharField(
         label="Nom",
@@ -115,6 +115,7 @@ class ContractForm(Form):
             is_published=data["is_published"],
             source=data["source"],
             generation=data.get("generation") or 1,
+            version=data.get("version"),
         )
 
     @staticmethod
@@ -132,7 +133,7 @@ class TransitionForm(Form):
     effective_on = date_field("Date d’effet", help_text="Par défaut, aujourd’hui.")
 
 
-class SignatoryForm(Form):
+class SignatoryForm(CreationForm, Form):
     kind = forms.ChoiceField(label="Type de signataire", choices=SignatoryKind.choices)
     name = forms.CharField(
         label="Organisme",
@@ -148,7 +149,7 @@ class SignatoryForm(Form):
     signed_on = date_field("Date de signature")
 
 
-class LinkForm(Form):
+class LinkForm(CreationForm, Form):
     kind = forms.ChoiceField(label="Articulation", choices=LinkKind.choices)
     target_contract = forms.ModelChoiceField(
         label="Contrat lié (CLS ou CLSM)", queryset=Contract.objects.none(), required=False
@@ -176,7 +177,7 @@ class LinkForm(Form):
         ).distinct()
 
 
-class IndicatorForm(Form):
+class IndicatorForm(CreationForm, Form):
     name = forms.CharField(
         label="Intitulé",
         max_length=255,
@@ -190,7 +191,7 @@ class IndicatorForm(Form):
     source = forms.CharField(label="Source des données", max_length=255, required=False)
 
 
-class RenewForm(Form):
+class RenewForm(CreationForm, Form):
     name = forms.CharField(
         label="Nom du contrat de la génération suivante",
         max_length=255,
@@ -198,7 +199,7 @@ class RenewForm(Form):
     )
 
 
-class ThemeForm(Form):
+class ThemeForm(CreationForm, Form):
     label = forms.CharField(
         label="Intitulé du socle",
         max_length=255,

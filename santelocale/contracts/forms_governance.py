@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from santelocale.contracts.enums import BodyKind, ContactRole, ContractKind, MemberRole, Quart
 from santelocale.contracts.governance import CLSM_ONLY_BODIES
 from santelocale.contracts.models import BodyMember
+from santelocale.utils.forms import CreationForm
 
 #: The browser's date picker sends ISO dates; a typed date may be in the French form.
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -42,7 +43,7 @@ def _count_field(label: str) -> forms.IntegerField:
     )
 
 
-class BodyForm(forms.Form):
+class BodyForm(CreationForm):
     """A new governance body. Every kind is accepted here; the service refuses CLSM-only ones on a CLS."""
 
     kind = forms.ChoiceField(
@@ -68,7 +69,7 @@ class BodyForm(forms.Form):
         return [(value, label) for value, label in BodyKind.choices if value not in CLSM_ONLY_BODIES]
 
 
-class MemberForm(forms.Form):
+class MemberForm(CreationForm):
     """A seat in a body: person or function, organisation, role, quart (CLSM) and term."""
 
     person = forms.CharField(
@@ -96,7 +97,7 @@ class MemberForm(forms.Form):
     term_ends_on = _date_field("Fin du mandat (facultatif)")
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(CreationForm):
     """A meeting of a body. For a « cellule cas complexes » the page offers only the date, attendance and
     the number of situations examined; any text sent anyway is refused by the service."""
 
@@ -126,7 +127,7 @@ class MeetingForm(forms.Form):
             self.fields["attendees"].queryset = BodyMember.objects.filter(body__contract=contract)
 
 
-class ContactForm(forms.Form):
+class ContactForm(CreationForm):
     """A professional contact of a contract, published in the directory or not."""
 
     role = forms.ChoiceField(

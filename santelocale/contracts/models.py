@@ -26,6 +26,7 @@ from santelocale.contracts.enums import (
     StatusGroup,
     status_group,
 )
+from santelocale.utils.versioning import Versioned
 
 
 class RegionalTheme(models.Model):
@@ -65,7 +66,7 @@ class ContractQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
 
-class Contract(models.Model):
+class Contract(Versioned):
     """A CLS or a CLSM: a local health scheme on a perimeter, carried by one or more collectivités (the
     « porteurs ») with the ARS of a région and usually one of its departmental delegations.
 
@@ -131,6 +132,12 @@ class Contract(models.Model):
         verbose_name = "contrat"
         verbose_name_plural = "contrats"
         ordering = ["region", "name"]
+        constraints = [
+            # A contract has one next generation: two simultaneous renewals cannot both be written.
+            models.UniqueConstraint(
+                fields=["renews"], condition=models.Q(renews__isnull=False), name="one_renewal_per_contract"
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -194,7 +201,7 @@ class StatusChange(models.Model):
         return f"{self.contract} : {self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
-class Signatory(models.Model):
+class Signatory(Versioned):
     """A party that signs the contract, with the title of its representative and the date it signed."""
 
     contract = models.ForeignKey(
@@ -272,7 +279,7 @@ class ContractLink(models.Model):
         return self.target_name
 
 
-class Body(models.Model):
+class Body(Versioned):
     """A governance body of a contract: COPIL, COTECH, working group, plenary assembly; for a CLSM its
     steering committee and its « cellule cas complexes » (which keeps no personal health data)."""
 
@@ -297,7 +304,7 @@ class Body(models.Model):
         return self.kind == BodyKind.COMPLEX_CASES
 
 
-class BodyMember(models.Model):
+class BodyMember(Versioned):
     """A seat in a body: a person (or just a function), their organisation, role, CLSM quart and term."""
 
     body = models.ForeignKey(Body, verbose_name="instance", related_name="members", on_delete=models.CASCADE)
@@ -324,7 +331,7 @@ class BodyMember(models.Model):
         return started and not_ended
 
 
-class Meeting(models.Model):
+class Meeting(Versioned):
     """A meeting of a body: date, agenda, minutes, decisions and who attended.
 
     A « cellule cas complexes » meeting records only its date, attendance and the number of situations
@@ -352,7 +359,7 @@ class Meeting(models.Model):
         return f"{self.body} — {self.held_on:%d/%m/%Y}"
 
 
-class Contact(models.Model):
+class Contact(Versioned):
     """A professional contact for a contract (its coordinator, its ARS referent…), as ARS publish them in
     their « contacts des coordinateurs » pages. Professional details only; shown publicly only when
     ``is_public`` is set and the contract is published."""

@@ -9,7 +9,7 @@ inside one transaction, so a refused request leaves the database unchanged. Stat
 import datetime
 from dataclasses import dataclass, fields
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from santelocale.accounts.models import Organisation
 from santelocale.contracts import perms
@@ -143,6 +143,8 @@ class ContractData:
     source: str = ""
     #: for a contract entered without its predecessor on the platform (« CLS de 2e génération »)
     generation: int = 1
+    #: the version the user read (optimistic locking: ``update_contract`` refuses a stale one)
+    version: int | None = None
 
     @classmethod
     def of(cls, contract: Contract) -> "ContractData":
@@ -232,6 +234,14 @@ def _check_authority(user, data: ContractData, *, status: str | None = None, exi
         raise PermissionError("Seule l’ARS enregistre un contrat déjà signé.")
 
 
+def _lock_regions(*regions: Region) -> None:
+    """Lock the ARS régions concerned (PostgreSQL row locks; on SQLite the IMMEDIATE transaction already
+    holds the write lock): contract creations and perimeter changes of one région are checked one at a
+    time, so the duplicate rule holds under simultaneous requests."""
+    pks = sorted({region.pk for region in regions if region is not None})
+    list(Region.objects.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk", flat=True))
+
+
 def _apply(contract: Contract, data: ContractData):
     for field in (
         "kind",
@@ -280,12 +290,14 @@ def create_contract(
     _check_authority(user, data, status=status, existing_porteurs=renews.porteurs.all() if renews else ())
     if data.ends_on is None:
         data.ends_on = default_end(data.starts_on)
-    problems = _problems(data, contract=None, renews=renews)
-    if status not in Status.values:
-        problems.append(f"Statut inconnu : « {status} ».")
-    if problems:
-        raise ContractError(problems)
     with transaction.atomic():
+        # Checked under the lock, so that two simultaneous creations cannot both pass the duplicate check.
+        _lock_regions(data.region)
+        problems = _problems(data, contract=None, renews=renews)
+        if status not in Status.values:
+            problems.append(f"Statut inconnu : « {status} ».")
+        if problems:
+            raise ContractError(problems)
         contract = Contract(
             status=status,
             created_by=user if getattr(user, "is_authenticated", False) else None,
@@ -293,7 +305,11 @@ def create_contract(
             generation=renews.generation + 1 if renews else data.generation,
         )
         _apply(contract, data)
-        contract.save()
+        try:
+            with transaction.atomic():
+                contract.save()
+        except IntegrityError as exc:  # the one-renewal constraint, if a renewal slipped past the lock
+            raise ContractError(f"« {renews} » a déjà un renouvellement.") from exc
         contract.porteurs.set(data.porteurs)
         contract.themes.set(data.themes or [])
         StatusChange.objects.create(
@@ -310,19 +326,22 @@ def create_contract(
 def update_contract(contract: Contract, *, user, data: ContractData) -> Contract:
     """Change a contract's description (not its status: see ``lifecycle.change_status``).
 
-    Refuses the same problems as ``create_contract``; a signed contract keeps its kind.
+    Refuses the same problems as ``create_contract``; a signed contract keeps its kind. With
+    ``data.version`` (what the user read), refuses (``VersionConflict``, nothing written) when the contract
+    has been changed since.
     """
     _check_authority(user, data, existing_porteurs=contract.porteurs.all())
-    problems = _problems(data, contract=contract, renews=contract.renews)
-    if data.kind != contract.kind and contract.status not in (Status.REFLECTION, Status.PREFIGURATION):
-        problems.append("Le type d’un contrat ne peut plus changer une fois le diagnostic engagé.")
-    if problems:
-        raise ContractError(problems)
     with transaction.atomic():
+        _lock_regions(data.region, contract.region)
+        problems = _problems(data, contract=contract, renews=contract.renews)
+        if data.kind != contract.kind and contract.status not in (Status.REFLECTION, Status.PREFIGURATION):
+            problems.append("Le type d’un contrat ne peut plus changer une fois le diagnostic engagé.")
+        if problems:
+            raise ContractError(problems)
         _apply(contract, data)
         if contract.renews_id is None:
             contract.generation = data.generation
-        contract.save()
+        contract.save(expected_version=data.version)
         contract.porteurs.set(data.porteurs)
         contract.themes.set(data.themes or [])
     return contract
@@ -333,16 +352,24 @@ def renew_contract(
 ) -> Contract:
     """Open the next generation of ``contract`` on the same perimeter, porteurs, région and themes.
 
-    Refused when the contract has not been signed yet or already has a renewal.
+    Refused when the contract has not been signed yet or already has a renewal (checked with the contract
+    locked, and guaranteed by the ``one_renewal_per_contract`` constraint).
     """
-    problems = []
-    if contract.status in (Status.REFLECTION, Status.PREFIGURATION, Status.DIAGNOSIS, Status.DRAFTING):
-        problems.append("Seul un contrat signé peut être renouvelé.")
-    existing = contract.renewals.first()
-    if existing is not None:
-        problems.append(f"Ce contrat a déjà un renouvellement : « {existing.name} ».")
-    if problems:
-        raise ContractError(problems)
+    with transaction.atomic():
+        _lock_regions(contract.region)  # first, in the same order as creations and edits (no deadlock)
+        contract = Contract.objects.select_for_update().get(pk=contract.pk)
+        problems = []
+        if contract.status in (Status.REFLECTION, Status.PREFIGURATION, Status.DIAGNOSIS, Status.DRAFTING):
+            problems.append("Seul un contrat signé peut être renouvelé.")
+        existing = contract.renewals.first()
+        if existing is not None:
+            problems.append(f"Ce contrat a déjà un renouvellement : « {existing.name} ».")
+        if problems:
+            raise ContractError(problems)
+        return _create_renewal(contract, user=user, name=name, launched_on=launched_on)
+
+
+def _create_renewal(contract: Contract, *, user, name: str, launched_on) -> Contract:
     data = ContractData(
         kind=contract.kind,
         name=name,
@@ -373,6 +400,20 @@ def add_signatory(
 ) -> Signatory:
     """Record a signatory. Refuses an unknown kind, an empty name, a party already recorded, and a
     signature dated before the launch of the approach or after the end of the contract."""
+    with transaction.atomic():
+        # The contract locked, two identical signatories sent together are checked one after the other.
+        Contract.objects.select_for_update().filter(pk=contract.pk).values_list("pk", flat=True).first()
+        return _add_signatory(
+            contract,
+            kind=kind,
+            name=name,
+            representative=representative,
+            signed_on=signed_on,
+            organisation=organisation,
+        )
+
+
+def _add_signatory(contract, *, kind, name, representative, signed_on, organisation) -> Signatory:
     problems = []
     name = name.strip()
     if kind not in SignatoryKind.values:
@@ -393,14 +434,18 @@ def add_signatory(
         )
     if problems:
         raise ContractError(problems)
-    return Signatory.objects.create(
-        contract=contract,
-        kind=kind,
-        name=name,
-        representative=representative.strip(),
-        signed_on=signed_on,
-        organisation=organisation,
-    )
+    try:
+        with transaction.atomic():
+            return Signatory.objects.create(
+                contract=contract,
+                kind=kind,
+                name=name,
+                representative=representative.strip(),
+                signed_on=signed_on,
+                organisation=organisation,
+            )
+    except IntegrityError as exc:
+        raise ContractError(f"« {name} » figure déjà parmi les signataires.") from exc
 
 
 def remove_signatory(signatory: Signatory) -> None:
@@ -559,20 +604,28 @@ def seed_default_themes() -> int:
 def add_theme(
     region: Region, *, label: str, is_mental_health: bool = False, description: str = ""
 ) -> RegionalTheme:
-    """Add a socle to a région; refuses an empty or duplicate label."""
+    """Add a socle to a région; refuses an empty or duplicate label (checked with the région locked, so
+    two identical socles sent together give one socle and one French refusal)."""
     label = label.strip()
     if not label:
         raise ContractError("L’intitulé du socle est obligatoire.")
-    if region.themes.filter(label__iexact=label).exists():
-        raise ContractError(f"Le socle « {label} » existe déjà pour la région {region.name}.")
-    position = (region.themes.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-    return RegionalTheme.objects.create(
-        region=region,
-        label=label,
-        is_mental_health=is_mental_health,
-        description=description,
-        position=position,
-    )
+    duplicate = f"Le socle « {label} » existe déjà pour la région {region.name}."
+    with transaction.atomic():
+        _lock_regions(region)
+        if region.themes.filter(label__iexact=label).exists():
+            raise ContractError(duplicate)
+        position = (region.themes.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+        try:
+            with transaction.atomic():
+                return RegionalTheme.objects.create(
+                    region=region,
+                    label=label,
+                    is_mental_health=is_mental_health,
+                    description=description,
+                    position=position,
+                )
+        except IntegrityError as exc:
+            raise ContractError(duplicate) from exc
 
 
 def remove_theme(theme: RegionalTheme) -> None:

@@ -28,6 +28,8 @@ from santelocale.plans.views_plan import plan_overview
 from santelocale.territories import geo
 from santelocale.territories.models import Region
 from santelocale.territories.views import _geojson_response
+from santelocale.utils.forms import CreationForm
+from santelocale.utils.versioning import VersionConflict
 
 
 def _contract(request, public_id, action="view") -> Contract:
@@ -101,11 +103,16 @@ def contract_edit(request, public_id=None):
     if form.is_valid():
         try:
             if contract is None:
-                saved = services.create_contract(user=request.user, data=form.to_data())
+                saved, _ = form.create_once(
+                    request, lambda: services.create_contract(user=request.user, data=form.to_data())
+                )
             else:
                 saved = services.update_contract(contract, user=request.user, data=form.to_data())
         except PermissionError as exc:
             raise PermissionDenied(str(exc)) from exc
+        except VersionConflict as conflict:
+            form.show_conflict(conflict, form.to_data().as_dict())
+            contract = conflict.current
         except services.ContractError as exc:
             errors = exc.messages
         else:
@@ -199,8 +206,12 @@ def _section_submit(request, contract, form, *, section: str, save, done, anchor
     form_key = f"{form.prefix}_form"
     if not form.is_valid():
         return _refused(request, contract, section, _form_errors(form), **{form_key: form})
+    data = {name: value for name, value in form.cleaned_data.items() if name != "submission_token"}
     try:
-        result = save(form.cleaned_data)
+        if isinstance(form, CreationForm):
+            result, _ = form.create_once(request, lambda: save(data))
+        else:
+            result = save(data)
     except PermissionError as exc:
         raise PermissionDenied(str(exc)) from exc
     except (services.ContractError, IndicatorError) as exc:
@@ -335,7 +346,8 @@ def theme_manage(request, code):
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
-            theme = services.add_theme(region, **form.cleaned_data)
+            data = {name: value for name, value in form.cleaned_data.items() if name != "submission_token"}
+            theme, _ = form.create_once(request, lambda: services.add_theme(region, **data))
         except services.ContractError as exc:
             errors = exc.messages
         else:

@@ -67,6 +67,11 @@ def _governance_url(contract: Contract, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def _fields(form) -> dict:
+    """The submitted values a service takes (the form's one-time token left out)."""
+    return {name: value for name, value in form.cleaned_data.items() if name != "submission_token"}
+
+
 def _form_errors(form) -> list[str]:
     """Every error of a bound form, as the French sentences shown in the alert."""
     return [str(error) for bound in form for error in bound.errors] + [
@@ -253,7 +258,7 @@ def governance_body_add(request, public_id):
     if not form.is_valid():
         return _refused(request, contract, "bodies", body_form=form, body_errors=_form_errors(form))
     try:
-        body = add_body(contract, **form.cleaned_data)
+        body, _ = form.create_once(request, lambda: add_body(contract, **_fields(form)))
     except ContractError as exc:
         return _refused(request, contract, "bodies", body_form=form, body_errors=exc.messages)
     notice = f"Instance « {body.name} » ajoutée."
@@ -269,7 +274,7 @@ def governance_member_add(request, public_id, body_id):
     errors = _form_errors(form) if not form.is_valid() else []
     if not errors:
         try:
-            member = add_member(body, **form.cleaned_data)
+            member, _ = form.create_once(request, lambda: add_member(body, **_fields(form)))
         except ContractError as exc:
             errors = exc.messages
     if errors:
@@ -289,15 +294,18 @@ def governance_meeting_add(request, public_id, body_id):
     if not errors:
         data = form.cleaned_data
         try:
-            meeting = add_meeting(
-                body,
-                held_on=data["held_on"],
-                agenda=data["agenda"],
-                minutes=data["minutes"],
-                decisions=data["decisions"],
-                attendees=list(data["attendees"]),
-                other_attendees=data["other_attendees"] or 0,
-                cases_reviewed=data["cases_reviewed"],
+            meeting, _ = form.create_once(
+                request,
+                lambda: add_meeting(
+                    body,
+                    held_on=data["held_on"],
+                    agenda=data["agenda"],
+                    minutes=data["minutes"],
+                    decisions=data["decisions"],
+                    attendees=list(data["attendees"]),
+                    other_attendees=data["other_attendees"] or 0,
+                    cases_reviewed=data["cases_reviewed"],
+                ),
             )
         except ContractError as exc:
             errors = exc.messages
@@ -316,7 +324,7 @@ def governance_contact_add(request, public_id):
     if not form.is_valid():
         return _refused(request, contract, "contacts", contact_form=form, contact_errors=_form_errors(form))
     try:
-        contact = add_contact(contract, **form.cleaned_data)
+        contact, _ = form.create_once(request, lambda: add_contact(contract, **_fields(form)))
     except ContractError as exc:
         return _refused(request, contract, "contacts", contact_form=form, contact_errors=exc.messages)
     where = "publié dans l’annuaire" if contact.is_public else "non publié dans l’annuaire"

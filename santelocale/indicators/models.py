@@ -6,6 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from santelocale.indicators.enums import Direction, IndicatorKind
+from santelocale.utils.versioning import Versioned
 
 
 class Indicator(models.Model):
@@ -63,7 +64,7 @@ class Indicator(models.Model):
         return "Contrat"
 
 
-class IndicatorValue(models.Model):
+class IndicatorValue(Versioned):
     """The target and the actual value of an indicator for one period (a year « 2026 », a half « 2026-S1 »,
     a quarter « 2026-T3 » or a month « 2026-05 »)."""
 

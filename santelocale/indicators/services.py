@@ -3,10 +3,11 @@
 import re
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from santelocale.indicators.enums import Direction, IndicatorKind
 from santelocale.indicators.models import Indicator, IndicatorValue
+from santelocale.utils.versioning import VersionConflict
 
 
 class IndicatorError(ValueError):
@@ -93,9 +94,14 @@ def record_value(
     denominator: Decimal | None = None,
     comment: str = "",
     source: str = "",
+    version: int | None = None,
 ) -> IndicatorValue:
     """Record (or replace) the target and actual value of ``indicator`` for ``period``. With a numerator
-    and a denominator and no actual value, the actual value is their ratio (in % when the unit is « % »)."""
+    and a denominator and no actual value, the actual value is their ratio (in % when the unit is « % »).
+
+    Replacing is optimistic-locked: a period already recorded is replaced only when ``version`` is the
+    version of its value (the one the user saw); otherwise ``VersionConflict`` (with the current value) and
+    nothing is written — two people entering the same period do not silently overwrite each other."""
     period = period.strip()
     problems = period_problems(period)
     if target is None and actual is None and numerator is None:
@@ -109,18 +115,27 @@ def record_value(
     if actual is None and numerator is not None:
         ratio = numerator / denominator
         actual = (ratio * 100 if indicator.unit.strip() == "%" else ratio).quantize(Decimal("0.0001"))
-    value, _ = IndicatorValue.objects.update_or_create(
-        indicator=indicator,
-        period=period,
-        defaults={
-            "target": target,
-            "actual": actual,
-            "numerator": numerator,
-            "denominator": denominator,
-            "comment": comment.strip(),
-            "source": source.strip(),
-        },
-    )
+    values = {
+        "target": target,
+        "actual": actual,
+        "numerator": numerator,
+        "denominator": denominator,
+        "comment": comment.strip(),
+        "source": source.strip(),
+    }
+    value = IndicatorValue.objects.select_for_update().filter(indicator=indicator, period=period).first()
+    if value is None:
+        try:
+            with transaction.atomic():
+                return IndicatorValue.objects.create(indicator=indicator, period=period, **values)
+        except IntegrityError:  # the same period recorded at the same moment by someone else
+            value = IndicatorValue.objects.get(indicator=indicator, period=period)
+            raise VersionConflict(value, submitted_version=version, noun="la valeur") from None
+    if version is None:
+        raise VersionConflict(value, submitted_version=None, noun="la valeur")
+    for name, new in values.items():
+        setattr(value, name, new)
+    value.save(expected_version=version)
     return value
 
 

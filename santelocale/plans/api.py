@@ -27,6 +27,7 @@ from santelocale.plans.models import Action, Section, Term
 from santelocale.plans.services import ActionData, PlanError, axis_of, create_action
 from santelocale.plans.views_common import REFUSALS
 from santelocale.territories.models import Commune
+from santelocale.utils.versioning import VersionConflict
 
 plans_router = Router()
 
@@ -80,6 +81,7 @@ class SubActionOut(Schema):
         description="en retard : marquée « en retard » ou échéance passée sans être réalisée"
     )
     is_confidential: bool = Field(description="fiche confidentielle (parties au contrat seulement)")
+    version: int = Field(description="version (verrouillage optimiste : change à chaque modification)")
 
 
 class FicheSummaryOut(SubActionOut):
@@ -98,6 +100,7 @@ class SectionOut(Schema):
     is_mental_health_volet: bool = Field(description="constitue le volet santé mentale (loi 3DS)")
     progress: int | None = Field(description="avancement pondéré en %, null quand il est inconnu")
     fiche_count: int = Field(description="fiches visibles de l’axe et de tout ce qui est dessous")
+    version: int = Field(description="version (verrouillage optimiste : change à chaque modification)")
     fiches: list[FicheSummaryOut] = Field(description="fiches rattachées directement à cet axe ou objectif")
 
 
@@ -131,6 +134,7 @@ class LinkOut(Schema):
 
 class FundingLineOut(Schema):
     id: int = Field(description="identifiant de la ligne")
+    version: int = Field(description="version (verrouillage optimiste : change à chaque modification)")
     year: int | None = Field(description="année (null : non annualisé)")
     funder_kind: str = Field(
         description="ARS, COLLECTIVITY, HEALTH_INSURANCE, CAF, CITY_POLICY, STATE ou OTHER"
@@ -155,6 +159,15 @@ class ValueOut(Schema):
     denominator: float | None = Field(description="dénominateur")
     comment: str = Field(description="commentaire")
     source: str = Field(description="source")
+    version: int = Field(description="version (verrouillage optimiste : change à chaque modification)")
+
+
+class ValueConflictOut(Schema):
+    detail: str = Field(
+        description="la période a déjà une valeur, ou elle a changé depuis la version envoyée"
+    )
+    messages: list[str] = Field([], description="le même message")
+    current: ValueOut = Field(description="la valeur enregistrée (avec sa version)")
 
 
 class IndicatorOut(Schema):
@@ -322,6 +335,13 @@ class ValueIn(Schema):
     denominator: Decimal | None = Field(None, description="dénominateur (avec le numérateur)")
     comment: str = Field("", description="commentaire")
     source: str = Field("", description="source")
+    version: int | None = Field(
+        None,
+        ge=0,
+        le=2**31 - 1,
+        description="pour remplacer la valeur d’une période déjà saisie : sa version (lue par GET) ; "
+        "sans elle, ou périmée, la réponse est 409 et rien n’est écrit",
+    )
 
 
 # --- Helpers ----------------------------------------------------------------------------------------
@@ -372,6 +392,7 @@ def _summary(action: Action, progress_value, sub_actions=None, today=None) -> di
         "progress": progress_value,
         "is_late": action.is_late(today),
         "is_confidential": action.is_confidential,
+        "version": action.version,
     }
     if sub_actions is not None:
         row["sub_actions"] = sub_actions
@@ -404,12 +425,14 @@ def _value(value) -> dict:
         "denominator": _number(value.denominator),
         "comment": value.comment,
         "source": value.source,
+        "version": value.version,
     }
 
 
 def _funding_line(line) -> dict:
     return {
         "id": line.pk,
+        "version": line.version,
         "year": line.year,
         "funder_kind": line.funder_kind,
         "funder_kind_label": line.get_funder_kind_display(),
@@ -634,6 +657,7 @@ def api_plan(request, public_id: UUID):
             "title": row.section.title,
             "themes": [{"id": t.pk, "label": t.label} for t in themes.get(row.section.pk, [])],
             "is_mental_health_volet": row.section.is_mental_health_volet,
+            "version": row.section.version,
             "progress": row.progress,
             "fiche_count": row.action_count,
             "fiches": fiches.get(row.section.pk, []),
@@ -713,13 +737,21 @@ def api_create_fiche(request, public_id: UUID, payload: FicheIn):
 
 @plans_router.post(
     "/{uuid:public_id}/indicateurs/{int:indicator_id}/valeurs",
-    response={200: ValueOut, 201: ValueOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={
+        200: ValueOut,
+        201: ValueOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ValueConflictOut,
+        422: ErrorOut,
+    },
     auth=django_auth,
     summary="Enregistrer la valeur d’un indicateur",
 )
 def api_record_value(request, public_id: UUID, indicator_id: int, payload: ValueIn):
     """Enregistre la cible et la valeur constatée d’un indicateur pour une période (201), ou remplace
-    celles de cette période (200) ; réservé au ou à la coordinateur·rice du contrat et au ou à la pilote de
+    celles de cette période (200) en renvoyant sa ``version`` (sinon 409 avec la valeur actuelle : rien
+    n’est écrasé sans le savoir) ; réservé au ou à la coordinateur·rice du contrat et au ou à la pilote de
     la fiche de l’indicateur. Avec un numérateur et un dénominateur sans valeur constatée, la valeur est
     leur rapport (en % quand l’unité est « % »)."""
     contract = _visible(request, public_id)
@@ -733,6 +765,9 @@ def api_record_value(request, public_id: UUID, indicator_id: int, payload: Value
     existed = indicator.values.filter(period=payload.period.strip()).exists()
     try:
         value = record_value(indicator, **payload.dict())
+    except VersionConflict as conflict:
+        detail = {"detail": conflict.message, "messages": conflict.messages}
+        return Status(409, {**detail, "current": _value(conflict.current)})
     except IndicatorError as exc:
         return _refused(exc.messages)
     return Status(200 if existed else 201, _value(value))

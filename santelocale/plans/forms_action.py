@@ -25,7 +25,7 @@ from santelocale.plans.enums import (
 from santelocale.plans.models import Action, Term
 from santelocale.plans.services import ActionData, FundingData, PlanError
 from santelocale.territories.models import Commune, PriorityNeighbourhood
-from santelocale.utils.forms import Form, date_field
+from santelocale.utils.forms import CreationForm, Form, VersionedForm, date_field
 
 #: Above this many options, a list of checkboxes becomes a multiple select (communes of a département…).
 CHECKBOX_LIMIT = 30
@@ -146,7 +146,7 @@ def pilot_candidates(contract, current=None):
     )
 
 
-class ActionForm(Form):
+class ActionForm(VersionedForm, CreationForm, Form):
     """Every field of a fiche action (``services.ActionData``) and its linked fiches.
 
     ``restricted`` (a pilot who is not the coordinator): the pilot, the confidentiality, the axis and the
@@ -419,7 +419,7 @@ class ActionForm(Form):
         if self.action is not None:  # an import's texts the form does not show stay as they are
             for name in services.SCALARS:
                 values.setdefault(name, getattr(self.action, name))
-        return ActionData(**values)
+        return ActionData(**values, version=data.get("version"))
 
     @classmethod
     def initial_for(cls, action: Action) -> dict:
@@ -433,7 +433,7 @@ class ActionForm(Form):
         return initial
 
 
-class StepForm(Form):
+class StepForm(CreationForm, Form):
     title = forms.CharField(
         label="Intitulé de l’étape",
         max_length=300,
@@ -445,7 +445,7 @@ class StepForm(Form):
     due_on = date_field("Échéance")
 
 
-class FollowUpForm(Form):
+class FollowUpForm(CreationForm, Form):
     noted_on = date_field("Date de la note", required=True)
     noted_on.error_messages["required"] = "La date de la note est obligatoire."
     text = forms.CharField(
@@ -459,7 +459,7 @@ class FollowUpForm(Form):
     )
 
 
-class LinkForm(Form):
+class LinkForm(CreationForm, Form):
     title = _line("Intitulé du document", max_length=300)
     url = _line(
         "Adresse",
@@ -491,7 +491,7 @@ def funder_refusal(kinds: list[str], kind: str) -> str:
     return f"Vous ne pouvez pas saisir un financement « {label} » sur cette fiche."
 
 
-class FundingForm(Form):
+class FundingForm(VersionedForm, CreationForm, Form):
     funder_kind = forms.ChoiceField(
         label="Financeur",
         choices=FunderKind.choices,
@@ -551,7 +551,9 @@ class FundingForm(Form):
         return _parse_amount(self, "spent", "Le montant réalisé")
 
     def to_data(self) -> FundingData:
-        return FundingData(**self.cleaned_data)
+        return FundingData(
+            **{name: value for name, value in self.cleaned_data.items() if name != "submission_token"}
+        )
 
     @staticmethod
     def initial_for(line) -> dict:
@@ -561,7 +563,7 @@ class FundingForm(Form):
         return initial
 
 
-class IndicatorForm(Form):
+class IndicatorForm(CreationForm, Form):
     name = forms.CharField(
         label="Intitulé",
         max_length=255,

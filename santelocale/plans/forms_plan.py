@@ -10,7 +10,7 @@ from santelocale.indicators.enums import Direction, IndicatorKind
 from santelocale.plans.enums import ActionStatus, Priority, SectionKind
 from santelocale.plans.models import Section
 from santelocale.plans.services import PlanError, SectionData, parse_amount
-from santelocale.utils.forms import Form
+from santelocale.utils.forms import CreationForm, Form, VersionedForm
 
 #: The levels a section may take under a parent (an axis is always at the top).
 CHILD_KINDS = [(code, label) for code, label in SectionKind.choices if code != SectionKind.AXIS]
@@ -51,7 +51,7 @@ class AmountField(forms.CharField):
 # --- Axes and objectives ------------------------------------------------------------------------------
 
 
-class SectionForm(Form):
+class SectionForm(VersionedForm, CreationForm, Form):
     title = forms.CharField(
         label="Intitulé",
         max_length=500,
@@ -133,6 +133,7 @@ class SectionForm(Form):
             is_mental_health_volet=data["is_mental_health_volet"],
             prs_objectives=data["prs_objectives"],
             weight=data["weight"],
+            version=data.get("version"),
         )
 
     @staticmethod
@@ -233,7 +234,7 @@ class PlanFilterForm(Form):
 # --- Indicators ---------------------------------------------------------------------------------------
 
 
-class IndicatorValueForm(Form):
+class IndicatorValueForm(VersionedForm, Form):
     period = forms.CharField(
         label="Période",
         max_length=16,
@@ -249,7 +250,7 @@ class IndicatorValueForm(Form):
     source = forms.CharField(label="Source", max_length=255, required=False)
 
 
-class IndicatorAddForm(Form):
+class IndicatorAddForm(CreationForm, Form):
     name = forms.CharField(
         label="Intitulé",
         max_length=255,

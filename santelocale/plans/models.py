@@ -26,6 +26,7 @@ from santelocale.plans.enums import (
     SectionKind,
     Vocabulary,
 )
+from santelocale.utils.versioning import Versioned
 
 
 class Term(models.Model):
@@ -45,7 +46,7 @@ class Term(models.Model):
         return self.label
 
 
-class Section(models.Model):
+class Section(Versioned):
     """A node of the plan above the fiches: an axis (top level) or an objective (general, specific,
     operational, or a plain sub-axis), as deep as the plan needs."""
 
@@ -117,7 +118,7 @@ class ActionQuerySet(models.QuerySet):
         return restrict_actions(self, user, action)
 
 
-class Action(models.Model):
+class Action(Versioned):
     """A fiche action (or, with a ``parent``, one of its sub-actions)."""
 
     contract = models.ForeignKey(
@@ -347,7 +348,7 @@ class ActionLink(models.Model):
         return self.title
 
 
-class FundingLine(models.Model):
+class FundingLine(Versioned):
     """Money (or staff time) that a funder plans, then spends, on a fiche for a year."""
 
     action = models.ForeignKey(Action, verbose_name="fiche", related_name="funding", on_delete=models.CASCADE)

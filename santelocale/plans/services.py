@@ -36,6 +36,7 @@ from santelocale.plans.models import (
     Term,
 )
 from santelocale.utils.text import search_text
+from santelocale.utils.versioning import bump
 
 TITLE_MAX = 300
 
@@ -140,6 +141,8 @@ class SectionData:
     is_mental_health_volet: bool = False
     prs_objectives: str = ""
     weight: Decimal = Decimal(1)
+    #: the version the user read (optimistic locking: a stale one is refused, see utils.versioning)
+    version: int | None = None
 
     @classmethod
     def of(cls, section: Section) -> "SectionData":
@@ -178,7 +181,9 @@ def _section_problems(contract, data: SectionData, section: Section | None) -> l
 
 @transaction.atomic
 def save_section(contract, data: SectionData, *, section: Section | None = None) -> Section:
-    """Create (``section`` None) or update a section of ``contract``'s plan."""
+    """Create (``section`` None) or update a section of ``contract``'s plan; refuses (``PlanError``) the
+    problems of ``_section_problems``, and (``VersionConflict``, nothing written) an update from a stale
+    ``data.version``."""
     problems = _section_problems(contract, data, section)
     if problems:
         raise PlanError(problems)
@@ -197,7 +202,7 @@ def save_section(contract, data: SectionData, *, section: Section | None = None)
         value = getattr(data, name)
         setattr(section, name, value.strip() if isinstance(value, str) else value)
     section.weight = data.weight
-    section.save()
+    section.save(expected_version=data.version)
     section.themes.set(data.themes)
     return section
 
@@ -217,7 +222,7 @@ def delete_section(section: Section) -> None:
             f"« {section.label} » contient encore {' et '.join(parts)} : "
             "déplacez-les ou supprimez-les d’abord."
         )
-    Action.objects.filter(section=section).update(section=None)
+    Action.objects.filter(section=section).update(section=None, **bump())
     section.delete()
 
 
@@ -292,6 +297,8 @@ class ActionData:
     determinants: list = field(default_factory=list)
     communes: list = field(default_factory=list)
     neighbourhoods: list = field(default_factory=list)
+    #: the version the user read (optimistic locking: a stale one is refused, see utils.versioning)
+    version: int | None = None
 
     @classmethod
     def of(cls, action: Action) -> "ActionData":
@@ -302,7 +309,7 @@ class ActionData:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-SCALARS = [f.name for f in fields(ActionData) if f.name not in MANY]
+SCALARS = [f.name for f in fields(ActionData) if f.name not in MANY and f.name != "version"]
 
 
 def action_problems(contract, data: ActionData, *, action: Action | None = None) -> list[str]:
@@ -396,7 +403,7 @@ def _write(action: Action, data: ActionData) -> Action:
     # One history record per change, taken once the lists are set (not one per list).
     action.skip_history_when_saving = True
     try:
-        action.save()
+        action.save(expected_version=None if created else data.version)
         for name in MANY:
             getattr(action, name).set(getattr(data, name))
     finally:
@@ -419,6 +426,8 @@ def create_action(contract, data: ActionData) -> Action:
 
 @transaction.atomic
 def update_action(action: Action, data: ActionData) -> Action:
+    """Save ``data`` on ``action``; refuses (``PlanError``) what ``action_problems`` lists, and
+    (``VersionConflict``, nothing written, no history record) a ``data.version`` older than the fiche's."""
     problems = action_problems(action.contract, data, action=action)
     if problems:
         raise PlanError(problems)
@@ -487,9 +496,12 @@ def add_step(action: Action, *, title: str, due_on=None, is_done: bool = False, 
 
 @transaction.atomic
 def set_step_done(step: Step, done: bool, *, on=None) -> Step:
+    """Tick (``done``) or untick a step. A field-level write: the box says the state the user wants, and
+    only ``is_done`` / ``done_on`` are written, so a tick never reverts someone else's change to the step's
+    title or date, nor to the fiche (no version needed; see docs/architecture.md)."""
     step.is_done = done
     step.done_on = (on or datetime.date.today()) if done else None
-    step.save()
+    step.save(update_fields=["is_done", "done_on"])
     return step
 
 
@@ -547,6 +559,8 @@ class FundingData:
     unit: str = FundingUnit.EUR
     spent: Decimal | None = None
     comment: str = ""
+    #: the version the user read (optimistic locking: a stale one is refused, see utils.versioning)
+    version: int | None = None
 
     @classmethod
     def of(cls, line: FundingLine) -> "FundingData":
@@ -576,17 +590,21 @@ def funding_problems(data: FundingData) -> list[str]:
 
 @transaction.atomic
 def save_funding_line(action: Action, data: FundingData, *, line: FundingLine | None = None) -> FundingLine:
+    """Create (``line`` None) or update a funding line; refuses (``PlanError``) ``funding_problems``, and
+    (``VersionConflict``, nothing written) an update from a stale ``data.version``."""
     problems = funding_problems(data)
     if problems:
         raise PlanError(problems)
     line = fill_funding_line(line or FundingLine(action=action), data)
-    line.save()
+    line.save(expected_version=data.version)
     return line
 
 
 def fill_funding_line(line: FundingLine, data: FundingData) -> FundingLine:
     """Set ``line``'s fields from ``data`` (text trimmed) without saving; ``data`` is supposed checked."""
     for f in fields(FundingData):
+        if f.name == "version":
+            continue
         value = getattr(data, f.name)
         setattr(line, f.name, value.strip() if isinstance(value, str) else value)
     return line

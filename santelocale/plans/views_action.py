@@ -45,6 +45,8 @@ from santelocale.plans.models import Action, FundingLine
 from santelocale.plans.progress import action_progress
 from santelocale.plans.services import PlanError
 from santelocale.plans.views_common import REFUSALS, get_action, get_contract
+from santelocale.utils.forms import CreationForm
+from santelocale.utils.versioning import VersionConflict
 
 DETAIL = "plans/action_detail.html"
 FORM = "plans/action_form.html"
@@ -193,8 +195,15 @@ def _submit(request, action: Action, form, *, section: str, forms: dict, save, d
     ``anchor``; on any problem, the page again with the French messages and the user's input (400)."""
     if not form.is_valid():
         return _refused(request, action, section, errors_of(form), **forms)
+    data = {name: value for name, value in form.cleaned_data.items() if name != "submission_token"}
     try:
-        saved = save(form.cleaned_data)
+        if isinstance(form, CreationForm) and not form.cleaned_data.get("version"):
+            saved, _ = form.create_once(request, lambda: save(data))
+        else:
+            saved = save(data)
+    except VersionConflict as conflict:
+        form.show_conflict(conflict, data)
+        return _refused(request, action, section, conflict.messages, **forms)
     except (PlanError, IndicatorError) as exc:
         return _refused(request, action, section, exc.messages, **forms)
     messages.success(request, done(saved))
@@ -254,13 +263,23 @@ def action_edit(request, public_id, pk=None):
     data = form.to_data()
     problems += [p for p in services.action_problems(contract, data, action=action) if p not in problems]
     if not problems:
+        linked = list(form.cleaned_data.get("linked") or [])
+
+        def create():
+            saved = services.create_action(contract, data)
+            services.set_links(saved, linked)
+            return saved
+
         try:
             with transaction.atomic():
                 if action is None:
-                    saved = services.create_action(contract, data)
+                    saved, _ = form.create_once(request, create)
                 else:
                     saved = services.update_action(action, data)
-                services.set_links(saved, list(form.cleaned_data.get("linked") or []))
+                    services.set_links(saved, linked)
+        except VersionConflict as conflict:
+            form.show_conflict(conflict, {**data.as_dict(), "linked": linked})
+            problems = conflict.messages
         except PlanError as exc:
             problems = exc.messages
         else:
@@ -510,7 +529,8 @@ def step_add(request, public_id, pk):
     problems = [] if form.is_valid() else errors_of(form)
     if not problems:
         try:
-            step = services.add_step(action, **form.cleaned_data)
+            fields = {name: value for name, value in form.cleaned_data.items() if name != "submission_token"}
+            step, _ = form.create_once(request, lambda: services.add_step(action, **fields))
         except PlanError as exc:
             problems = exc.messages
     if problems:

@@ -45,6 +45,7 @@ from santelocale.plans.services import PlanError, delete_section, save_section, 
 from santelocale.plans.views_common import get_contract, plan_context
 from santelocale.utils.spreadsheet import spreadsheet_csv
 from santelocale.utils.text import fold
+from santelocale.utils.versioning import VersionConflict
 
 VALUE_REFUSAL = (
     "Seul·e le ou la coordinateur·rice du contrat ou le ou la pilote de la fiche saisit les valeurs "
@@ -557,7 +558,8 @@ def plan_indicators(request, public_id):
     errors = []
     if form.is_valid():
         try:
-            indicator = add_indicator(contract, **form.cleaned_data)
+            data = {name: value for name, value in form.cleaned_data.items() if name != "submission_token"}
+            indicator, _ = form.create_once(request, lambda: add_indicator(contract, **data))
         except IndicatorError as exc:
             errors = exc.messages
         else:
@@ -583,6 +585,9 @@ def indicator_value_add(request, public_id, indicator_pk):
     if form.is_valid():
         try:
             value = record_value(indicator, **form.cleaned_data)
+        except VersionConflict as conflict:
+            form.show_conflict(conflict, form.cleaned_data)
+            errors = conflict.messages
         except IndicatorError as exc:
             errors = exc.messages
         else:
@@ -637,7 +642,14 @@ def section_edit(request, public_id, pk=None):
         form = SectionForm(request.POST, contract=contract, tree=tree, section=section)
         if form.is_valid():
             try:
-                saved = save_section(contract, form.to_data(), section=section)
+                if section is None:
+                    saved, _ = form.create_once(request, lambda: save_section(contract, form.to_data()))
+                else:
+                    saved = save_section(contract, form.to_data(), section=section)
+            except VersionConflict as conflict:
+                form.show_conflict(conflict, form.to_data().__dict__)
+                errors = conflict.messages
+                section = conflict.current
             except PlanError as exc:
                 errors = exc.messages
             else:

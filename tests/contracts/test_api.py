@@ -42,6 +42,9 @@ def _post(client, url, data):
 
 
 def _patch(client, url, data):
+    """PATCH as a well-behaved client does: with the version it has just read (GET)."""
+    if "version" not in data:
+        data = {**data, "version": client.get(url).json().get("version", 1)}
     return client.patch(url, data, content_type="application/json")
 
 

@@ -117,6 +117,7 @@ def test_fiche_detail_has_every_part(client, plan):
             "denominator": None,
             "comment": "",
             "source": "Ville d’Albi",
+            "version": 1,
         }
     ]
     assert [s["title"] for s in body["sub_actions"]] == ["Diffusion en mairie"]
@@ -274,7 +275,8 @@ def test_the_pilot_records_then_replaces_a_value(client, plan, pierre):
     response = _post(client, _values_url(plan), {"period": "2026", "target": 600, "actual": "420.5"})
     assert response.status_code == 201, response.content
     assert response.json()["actual"] == 420.5 and response.json()["target"] == 600.0
-    response = _post(client, _values_url(plan), {"period": "2026", "actual": 450})
+    version = response.json()["version"]
+    response = _post(client, _values_url(plan), {"period": "2026", "actual": 450, "version": version})
     assert response.status_code == 200
     value = IndicatorValue.objects.get(indicator=plan.indicator, period="2026")
     assert value.actual == 450 and value.target is None

@@ -1,0 +1,69 @@
+"""A creation form sent twice creates one object.
+
+Every creation form carries a random hidden ``submission_token`` (``forms.CreationForm``). The view wraps
+its creating service in ``create_once``: the token and a digest of the submitted fields are written in a
+``FormSubmission`` row (unique key) in the same transaction as the object. A second identical POST —
+a double click, or the browser resending — finds the row and gets the first object back (on PostgreSQL
+it waits on the unique index until the first request commits or rolls back; on SQLite the IMMEDIATE
+transaction already serializes them). A refused creation rolls its row back, so the user can fix the
+form and send it again; a form sent again *changed* (same token, other values) is a new creation.
+"""
+
+import datetime
+import hashlib
+
+from django.apps import apps
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+TOKEN_FIELD = "submission_token"
+#: how long a handled form is remembered (a day covers any double click or resend)
+KEEP = datetime.timedelta(days=1)
+
+
+def submission_key(token: str, data) -> str:
+    """The token with a digest of the submitted values (the CSRF token and the token itself left out)."""
+    items = []
+    for name in sorted(data.keys()):
+        if name == "csrfmiddlewaretoken" or name.endswith(TOKEN_FIELD):
+            continue
+        values = data.getlist(name) if hasattr(data, "getlist") else [data[name]]
+        items.append(f"{name}={'|'.join(str(v) for v in values)}")
+    digest = hashlib.sha256("\n".join(items).encode()).hexdigest()[:64]
+    return f"{token[:60]}:{digest}"
+
+
+def _find(model_label: str, pk: str):
+    if not model_label:
+        return None
+    model = apps.get_model(model_label)
+    return model._base_manager.filter(pk=pk).first()
+
+
+def create_once(*, token: str, data, user, create):
+    """Run ``create()`` once per (token, submitted values); return ``(obj, created)``.
+
+    Without a token (an API call, an old page) it simply creates. With a token already handled, returns
+    the object the first request created (``None`` if it has been deleted since) and ``created=False``.
+    Exceptions of ``create`` propagate and nothing is kept, so the same form can be sent again.
+    """
+    from santelocale.accounts.models import FormSubmission
+
+    token = (token or "").strip()
+    if not token:
+        return create(), True
+    key = submission_key(token, data)
+    owner = user if getattr(user, "is_authenticated", False) else None
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                submission = FormSubmission.objects.create(key=key, user=owner)
+        except IntegrityError:
+            first = FormSubmission.objects.get(key=key)
+            return _find(first.result_model, first.result_pk), False
+        obj = create()
+        submission.result_model = obj._meta.label if obj is not None else ""
+        submission.result_pk = str(obj.pk) if obj is not None else ""
+        submission.save(update_fields=["result_model", "result_pk"])
+        FormSubmission.objects.filter(created_at__lt=timezone.now() - KEEP).delete()
+    return obj, True
