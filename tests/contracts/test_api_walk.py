@@ -63,7 +63,8 @@ def _post_table(c, body=1):
 
 
 def _patch_table(c):
-    return {f"{API}/{c}": ({"starts_on": "2026-01-01", "ends_on": "2025-01-01"}, WRITE_DRAFT)}
+    # ``version`` is required by PATCH (optimistic locking): sent, so that each persona meets the rights.
+    return {f"{API}/{c}": ({"version": 1, "starts_on": "2026-01-01", "ends_on": "2025-01-01"}, WRITE_DRAFT)}
 
 
 def _delete_table(c, signatory=1, link=1, contact=1, theme=1):
