@@ -59,3 +59,18 @@ def test_main_pages_report_no_csp_violation_and_no_console_error(page):
     expect(page.locator("[data-obs-map][data-loaded]")).to_have_count(1)
 
     assert problems == []
+
+
+def test_the_admin_and_the_api_documentation_work_under_the_csp(page):
+    problems = []
+    page.add_init_script(RECORDER)
+    page.on(
+        "console", lambda message: message.type == "error" and problems.append(f"console: {message.text}")
+    )
+    page.on("pageerror", lambda error: problems.append(f"pageerror: {error}"))
+    _visit(page, "/api/docs", problems)
+    expect(page.locator(".swagger-ui .info")).to_be_visible()
+    sign_in(page, "admin@demo.santelocale.test")
+    for url in ["/admin/", "/admin/accounts/organisation/add/", "/admin/accounts/user/"]:
+        _visit(page, url, problems)
+    assert problems == []
