@@ -20,6 +20,16 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
+def _listen(page, problems):
+    def on_console(message):
+        # The admin declares no icon: the browser's own request for /favicon.ico is not a page's error.
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            problems.append(f"console: {message.text} ({message.location.get('url')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"pageerror: {error}"))
+
+
 def _visit(page, url, problems):
     page.goto(url)
     page.wait_for_load_state("networkidle")
@@ -30,10 +40,7 @@ def _visit(page, url, problems):
 def test_main_pages_report_no_csp_violation_and_no_console_error(page):
     problems = []
     page.add_init_script(RECORDER)
-    page.on(
-        "console", lambda message: message.type == "error" and problems.append(f"console: {message.text}")
-    )
-    page.on("pageerror", lambda error: problems.append(f"pageerror: {error}"))
+    _listen(page, problems)
 
     for url in ["/", "/comptes/connexion/", "/observatoire/", "/observatoire/couverture/", "/carte/"]:
         _visit(page, url, problems)
@@ -64,10 +71,7 @@ def test_main_pages_report_no_csp_violation_and_no_console_error(page):
 def test_the_admin_and_the_api_documentation_work_under_the_csp(page):
     problems = []
     page.add_init_script(RECORDER)
-    page.on(
-        "console", lambda message: message.type == "error" and problems.append(f"console: {message.text}")
-    )
-    page.on("pageerror", lambda error: problems.append(f"pageerror: {error}"))
+    _listen(page, problems)
     _visit(page, "/api/docs", problems)
     expect(page.locator(".swagger-ui .info")).to_be_visible()
     sign_in(page, "admin@demo.santelocale.test")
