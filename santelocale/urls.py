@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from santelocale.accounts import views as account_views
 from santelocale.api.api import api
 from santelocale.territories import views as territory_views
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", include("santelocale.plans.urls")),
     path("", include("santelocale.observatory.urls")),
     path("comptes/", include("santelocale.accounts.urls")),
+    path("donnees-personnelles/", account_views.personal_data, name="personal_data"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -26,6 +26,7 @@ def _table(perimeter_id):
         "/territoires/commune/81004/": (OK, OK, OK, OK),
         "/carte/": (OK, OK, OK, OK),
         "/sources/": (OK, OK, OK, OK),
+        "/donnees-personnelles/": (OK, OK, OK, OK),
         "/geo/departement.geojson?zoom=low": (OK, OK, OK, OK),
         "/geo/territoire/commune/81004.geojson": (OK, OK, OK, OK),
         "/perimetres/": (LOGIN, OK, OK, OK),

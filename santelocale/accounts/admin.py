@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from santelocale.accounts.models import Membership, Organisation, User
+from santelocale.accounts.privacy import erase_person
 
 
 class MembershipInline(admin.TabularInline):
@@ -23,6 +24,13 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    actions = ["erase_personal_data"]
+
+    @admin.action(description="Effacer les données personnelles (droit à l’effacement)")
+    def erase_personal_data(self, request, queryset):
+        for user in list(queryset):
+            erasure = erase_person(email=user.email)
+            self.message_user(request, erasure.summary, messages.SUCCESS)
 
 
 @admin.register(Organisation)

@@ -35,3 +35,8 @@ def locked_out(request, credentials=None, *args, **kwargs):
         {"form": form, "locked_message": message, "next": request.POST.get("next", "")},
         status=429,
     )
+
+
+def personal_data(request):
+    """« Données personnelles »: what is kept, why, who sees it, for how long, how it is erased."""
+    return render(request, "accounts/personal_data.html")
