@@ -20,7 +20,7 @@ from santelocale.accounts.models import Organisation
 from santelocale.contracts.compliance import checklist
 from santelocale.contracts.enums import ContactRole, ContractKind
 from santelocale.contracts.enums import Status as ContractStatus
-from santelocale.contracts.governance import add_body, add_meeting, add_member
+from santelocale.contracts.governance import NO_HEALTH_DATA, add_body, add_meeting, add_member
 from santelocale.contracts.lifecycle import change_status, options_for
 from santelocale.contracts.models import (
     Body,
@@ -138,7 +138,7 @@ class LinkOut(Schema):
 
 class MemberOut(Schema):
     id: int = Field(description="identifiant du membre (pour les présences aux réunions)")
-    person: str = Field(description="personne ou fonction")
+    person: str = Field(description="personne ou fonction. " + NO_HEALTH_DATA)
     organisation: str = Field(description="organisation")
     role: str = Field(description="rôle (CHAIR, CO_LEAD, COORDINATOR, MEMBER…)")
     role_label: str = Field(description="rôle, en clair")
@@ -151,9 +151,9 @@ class MemberOut(Schema):
 class MeetingOut(Schema):
     id: int = Field(description="identifiant de la réunion")
     held_on: datetime.date = Field(description="date")
-    agenda: str = Field(description="ordre du jour (vide pour une cellule cas complexes)")
-    minutes: str = Field(description="compte rendu (vide pour une cellule cas complexes)")
-    decisions: str = Field(description="décisions (vide pour une cellule cas complexes)")
+    agenda: str = Field(description="ordre du jour (vide pour une cellule cas complexes). " + NO_HEALTH_DATA)
+    minutes: str = Field(description="compte rendu (vide pour une cellule cas complexes). " + NO_HEALTH_DATA)
+    decisions: str = Field(description="décisions (vide pour une cellule cas complexes). " + NO_HEALTH_DATA)
     attendee_ids: list[int] = Field(description="membres présents")
     other_attendees: int = Field(description="autres participants")
     cases_reviewed: int | None = Field(description="situations examinées (cellule cas complexes)")
@@ -164,7 +164,7 @@ class BodyOut(Schema):
     kind: str = Field(description="COPIL, COTECH, WORKING_GROUP, PLENARY, CLSM_STEERING, COMPLEX_CASES…")
     kind_label: str = Field(description="type d’instance, en clair")
     name: str = Field(description="nom de l’instance")
-    mandate: str = Field(description="rôle et thème")
+    mandate: str = Field(description="rôle et thème. " + NO_HEALTH_DATA)
     member_count: int = Field(description="membres dont le mandat est en cours")
     quarts: list[str] = Field(description="quarts du CLSM représentés par les membres en cours")
     meeting_count: int = Field(description="nombre de réunions enregistrées")
@@ -354,12 +354,12 @@ class BodyIn(Schema):
         description="COPIL, COTECH, WORKING_GROUP, PLENARY, CLSM_STEERING, COMPLEX_CASES, OTHER"
     )
     name: str = Field(description="nom de l’instance")
-    mandate: str = Field("", description="rôle et thème")
+    mandate: str = Field("", description="rôle et thème. " + NO_HEALTH_DATA)
 
 
 class MemberIn(Schema):
-    person: str = Field(description="personne ou fonction")
-    organisation: str = Field("", description="organisation")
+    person: str = Field(description="personne ou fonction. " + NO_HEALTH_DATA)
+    organisation: str = Field("", description="organisation. " + NO_HEALTH_DATA)
     role: str = Field("MEMBER", description="CHAIR, VICE_CHAIR, CO_LEAD, COORDINATOR, MEMBER ou GUEST")
     quart: str = Field("", description="quart du CLSM : ELECTED, PSYCHIATRY, USERS, CAREGIVERS, …")
     term_starts_on: datetime.date | None = Field(None, description="début du mandat")
@@ -368,9 +368,15 @@ class MemberIn(Schema):
 
 class MeetingIn(Schema):
     held_on: datetime.date = Field(description="date de la réunion")
-    agenda: str = Field("", description="ordre du jour (interdit pour une cellule cas complexes)")
-    minutes: str = Field("", description="compte rendu (interdit pour une cellule cas complexes)")
-    decisions: str = Field("", description="décisions (interdites pour une cellule cas complexes)")
+    agenda: str = Field(
+        "", description="ordre du jour (interdit pour une cellule cas complexes). " + NO_HEALTH_DATA
+    )
+    minutes: str = Field(
+        "", description="compte rendu (interdit pour une cellule cas complexes). " + NO_HEALTH_DATA
+    )
+    decisions: str = Field(
+        "", description="décisions (interdites pour une cellule cas complexes). " + NO_HEALTH_DATA
+    )
     attendees: list[int] = Field([], description="identifiants des membres présents")
     other_attendees: int = Field(0, description="autres participants")
     cases_reviewed: int | None = Field(None, description="situations examinées (cellule cas complexes)")

@@ -9,7 +9,7 @@ from django import forms
 from django.core.validators import RegexValidator
 
 from santelocale.contracts.enums import BodyKind, ContactRole, ContractKind, MemberRole, Quart
-from santelocale.contracts.governance import CLSM_ONLY_BODIES
+from santelocale.contracts.governance import CLSM_ONLY_BODIES, NO_HEALTH_DATA
 from santelocale.contracts.models import BodyMember
 from santelocale.utils.forms import CreationForm
 
@@ -59,7 +59,9 @@ class BodyForm(CreationForm):
         max_length=255,
         error_messages={"required": "Le nom de l’instance est obligatoire."},
     )
-    mandate = forms.CharField(label="Rôle et thème (facultatif)", required=False, max_length=MAX_TEXT)
+    mandate = forms.CharField(
+        label="Rôle et thème (facultatif)", required=False, max_length=MAX_TEXT, help_text=NO_HEALTH_DATA
+    )
 
     @staticmethod
     def kind_choices(contract) -> list[tuple[str, str]]:
@@ -75,9 +77,12 @@ class MemberForm(CreationForm):
     person = forms.CharField(
         label="Personne ou fonction",
         max_length=255,
+        help_text=NO_HEALTH_DATA,
         error_messages={"required": "Indiquez la personne ou la fonction du membre."},
     )
-    organisation = forms.CharField(label="Organisation (facultatif)", required=False, max_length=255)
+    organisation = forms.CharField(
+        label="Organisation (facultatif)", required=False, max_length=255, help_text=NO_HEALTH_DATA
+    )
     role = forms.ChoiceField(
         label="Rôle",
         choices=MemberRole.choices,
@@ -104,9 +109,15 @@ class MeetingForm(CreationForm):
     held_on = _date_field(
         "Date de la réunion", required=True, required_message="Indiquez la date de la réunion."
     )
-    agenda = forms.CharField(label="Ordre du jour", required=False, max_length=MAX_TEXT)
-    minutes = forms.CharField(label="Compte rendu", required=False, max_length=MAX_TEXT)
-    decisions = forms.CharField(label="Décisions", required=False, max_length=MAX_TEXT)
+    agenda = forms.CharField(
+        label="Ordre du jour", required=False, max_length=MAX_TEXT, help_text=NO_HEALTH_DATA
+    )
+    minutes = forms.CharField(
+        label="Compte rendu", required=False, max_length=MAX_TEXT, help_text=NO_HEALTH_DATA
+    )
+    decisions = forms.CharField(
+        label="Décisions", required=False, max_length=MAX_TEXT, help_text=NO_HEALTH_DATA
+    )
     attendees = forms.ModelMultipleChoiceField(
         label="Présents",
         queryset=BodyMember.objects.none(),

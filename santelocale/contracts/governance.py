@@ -13,6 +13,11 @@ from santelocale.contracts.models import Body, BodyMember, Contract, Meeting
 from santelocale.contracts.services import ContractError, format_date
 
 CLSM_ONLY_BODIES = (BodyKind.CLSM_STEERING, BodyKind.COMPLEX_CASES)
+#: Shown on every free-text field of bodies, members and meetings (forms and API schema).
+NO_HEALTH_DATA = (
+    "Aucune donnée de santé concernant une personne (diagnostic, soins, situation d’un patient ou d’un "
+    "habitant) : ce texte est lu par les membres et partenaires du contrat."
+)
 COMPLEX_CASES_RULE = (
     "Une cellule cas complexes ne conserve aucune donnée personnelle de santé : seuls la date, les présents "
     "et le nombre de situations examinées sont enregistrés (ni ordre du jour, ni compte rendu, ni décisions)."
