@@ -261,3 +261,14 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# --- Data (issue 9): a busy database answers a French 503 with Retry-After, never a 500 -----------------
+# First, so that it also sees what the other middleware raise (a session saved after a login).
+# SQLite keeps WAL (readers never wait) and its 20 s busy timeout above; imports write in bulk, so the
+# write lock is held for seconds (see docs/performance.md).
+MIDDLEWARE = ["santelocale.utils.busy.DatabaseBusyMiddleware", *MIDDLEWARE]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # How long a write waits for SQLite's write lock before the 503 (seconds).
+    from santelocale.utils.env import env_int
+
+    DATABASES["default"]["OPTIONS"]["timeout"] = env_int("SQLITE_BUSY_TIMEOUT", 20)

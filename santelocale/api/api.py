@@ -1,11 +1,14 @@
 """The JSON API (django-ninja): each domain app contributes a router; the schema is at /api/openapi.json."""
 
+from django.db import OperationalError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from santelocale.contracts.api import contracts_router
 from santelocale.observatory.api import observatory_router
 from santelocale.territories.api import perimeters_router, territories_router
+from santelocale.utils.busy import DETAIL as BUSY_DETAIL
+from santelocale.utils.busy import RETRY_AFTER, is_database_busy
 
 api = NinjaAPI(
     title="API Santé Locale",
@@ -48,3 +51,14 @@ def french_authentication_error(request, exc: AuthenticationError):
     return api.create_response(
         request, {"detail": "Connexion requise : connectez-vous sur la plateforme (session)."}, status=401
     )
+
+
+@api.exception_handler(OperationalError)
+def database_busy(request, exc: OperationalError):
+    """Answer 503 in French with Retry-After when the database is busy (SQLite's write lock); any other
+    database error stays a server error."""
+    if not is_database_busy(exc):
+        raise exc
+    response = api.create_response(request, {"detail": BUSY_DETAIL}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response
