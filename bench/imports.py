@@ -20,6 +20,7 @@ import platform
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -78,15 +79,15 @@ CASES = {
 }
 
 
-def parse_case(name: str) -> None:
-    """In a subprocess: build the workbook, then time its reading and measure the memory it took."""
+def parse_case(path: str) -> None:
+    """In a subprocess: read the workbook at ``path``, time its parsing and the memory it took."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "santelocale.settings")
     import django
 
     django.setup()
     from santelocale.plans import tet
 
-    data = CASES[name]()
+    data = Path(path).read_bytes()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     preview = tet.parse_workbook(data, filename="abus.xlsx")
@@ -96,7 +97,7 @@ def parse_case(name: str) -> None:
     print(f"{len(data) / 1024:.0f}\t{seconds:.2f}\t{grown:.0f}\t{answer[:90]}")
 
 
-def run(fiches: int, database_url: str | None) -> str:
+def run(fiches: int, database_url: str | None, write: bool = True) -> str:
     from plans import make_contract, setup, synthetic_plan
 
     setup(database_url)
@@ -106,24 +107,21 @@ def run(fiches: int, database_url: str | None) -> str:
         "| Classeur | Fichier | Lecture | Mémoire prise (RSS) | Réponse |",
         "| --- | --- | --- | --- | --- |",
     ]
-    for name in CASES:
-        output = (
-            subprocess.run(
-                [sys.executable, __file__, "--case", name],
-                check=True,
-                capture_output=True,
-                text=True,
-                env=os.environ,
-            )
-            .stdout.strip()
-            .splitlines()[-1]
-        )
+    for name, build in CASES.items():
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as workbook:
+            workbook.write(build())
+            workbook.flush()
+            command = [sys.executable, __file__, "--case", workbook.name]
+            done = subprocess.run(command, check=True, capture_output=True, text=True, env=os.environ)
+        output = done.stdout.strip().splitlines()[-1]
         size, seconds, grown, answer = output.split("\t")
         lines.append(f"| {name} | {size} Ko | {seconds} s | {grown} Mo | {answer} |")
     from django.db import connection
 
     from santelocale.plans import tet
 
+    if not write:
+        return "\n".join(lines) + "\n"
     payload = synthetic_plan(fiches)
     preview = tet.parse_workbook(io.BytesIO(payload), filename="bench.xlsx")
     assert not preview.errors, preview.messages
@@ -150,12 +148,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fiches", type=int, default=2000)
     parser.add_argument("--database-url")
+    parser.add_argument("--no-write", action="store_true", help="les classeurs abusifs seulement")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.case:
         parse_case(args.case)
         return
-    report = run(args.fiches, args.database_url)
+    report = run(args.fiches, args.database_url, write=not args.no_write)
     print(report)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(report, encoding="utf-8")
