@@ -1,7 +1,9 @@
 """The `santelocale` console script.
 
 ``santelocale init`` (migrate and load the data bundle), ``santelocale demo`` (demo organisations and
-accounts), ``santelocale serve`` (serve on 127.0.0.1:8000); any other Django command works too.
+accounts), ``santelocale serve`` (serve on 127.0.0.1:8000), ``santelocale backup`` / ``restore`` (the
+database in one portable file), ``santelocale erase_person`` (erase a person's personal data); any other
+Django command works too.
 """
 
 import os
