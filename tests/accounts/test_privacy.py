@@ -116,3 +116,17 @@ def test_erasing_needs_an_email_or_a_name(jeanne):
     with pytest.raises(CommandError, match="Indiquez l’adresse électronique ou le nom"):
         call_command("erase_person")
     assert BodyMember.objects.filter(person="Jeanne Martin").exists()
+
+
+def test_an_administrator_erases_a_person_from_the_admin(jeanne, admin_client):
+    user, contact, *_ = jeanne
+
+    response = admin_client.post(
+        "/admin/accounts/user/", {"action": "erase_personal_data", "_selected_action": [user.pk]}
+    )
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    contact.refresh_from_db()
+    assert not user.is_active and user.last_name == ERASED
+    assert contact.name == ERASED
