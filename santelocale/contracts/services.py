@@ -30,6 +30,8 @@ from santelocale.contracts.models import (
     StatusChange,
 )
 from santelocale.territories.models import CityContract, Department, Perimeter, Region
+from santelocale.utils.bounds import column_problems
+from santelocale.utils.links import UnsafeUrl, clean_url
 
 #: A CLS runs five years unless its parties agree otherwise.
 DEFAULT_DURATION_YEARS = 5
@@ -105,14 +107,15 @@ def perimeter_region_problems(perimeter: Perimeter, region: Region) -> list[str]
 def duplicate_of(*, kind: str, perimeter: Perimeter, exclude: Contract | None = None, renews=None):
     """Return an occupying contract (en projet or en vigueur) of the same kind on the same communes, if any.
 
-    The contract being renewed is not a duplicate of its renewal, nor is a contract of itself.
+    The contract being renewed is not a duplicate of its renewal (either way: the renewal is prepared while
+    the running contract goes on), nor is a contract of itself.
     """
     communes = set(perimeter.communes.values_list("code", flat=True))
     candidates = Contract.objects.filter(
         kind=kind, status__in=OCCUPYING_STATUSES, perimeter__commune_count=len(communes)
     ).select_related("perimeter")
     if exclude is not None and exclude.pk:
-        candidates = candidates.exclude(pk=exclude.pk)
+        candidates = candidates.exclude(pk=exclude.pk).exclude(renews=exclude)
     if renews is not None:
         candidates = candidates.exclude(pk=renews.pk)
     for candidate in candidates:
@@ -164,7 +167,7 @@ MANY = ("porteurs", "themes")
 
 
 def _problems(data: ContractData, *, contract: Contract | None, renews: Contract | None) -> list[str]:
-    problems = []
+    problems = column_problems(Contract, {"name": data.name, "summary": data.summary, "source": data.source})
     if data.kind not in ContractKind.values:
         problems.append(f"Type de contrat inconnu : « {data.kind} » (attendu : CLS ou CLSM).")
     if not data.name.strip():
@@ -432,6 +435,7 @@ def _add_signatory(contract, *, kind, name, representative, signed_on, organisat
             f"La signature de « {name} » ({format_date(signed_on)}) est postérieure à la fin du contrat "
             f"({format_date(contract.ends_on)})."
         )
+    problems += column_problems(Signatory, {"name": name, "representative": representative})
     if problems:
         raise ContractError(problems)
     try:
@@ -487,7 +491,8 @@ def add_link(
 
     A mental-health volet link is stored on the CLSM and points to the CLS, whichever side it is made
     from. Refuses a link that does not fit the contract's kind, a missing target, a target outside the
-    contract's région, and a link already recorded.
+    contract's région, a link already recorded, and an address that is not a plain http(s) web address
+    (``utils.links.clean_url``: no ``javascript:``).
     """
     if kind not in _LINK_RULES:
         raise ContractError(f"Articulation inconnue : « {kind} ».")
@@ -512,6 +517,14 @@ def add_link(
             problems.append(f"Le contrat de ville « {city_contract.name} » relève d’une autre région.")
     elif not target_name.strip():
         problems.append("Indiquez le nom du dispositif lié (PTSM, ASV).")
+    problems += column_problems(ContractLink, {"target_name": target_name.strip()})
+    if target_type == "name":
+        try:
+            target_url = clean_url(
+                target_url, max_length=ContractLink._meta.get_field("target_url").max_length
+            )
+        except UnsafeUrl as exc:
+            problems.append(str(exc))
     if not problems:
         existing = ContractLink.objects.filter(
             contract=contract,
@@ -530,7 +543,7 @@ def add_link(
         target_contract=target_contract if target_type == "contract" else None,
         city_contract=city_contract if target_type == "city_contract" else None,
         target_name=target_name.strip() if target_type == "name" else "",
-        target_url=target_url.strip() if target_type == "name" else "",
+        target_url=target_url if target_type == "name" else "",
     )
 
 
@@ -557,6 +570,9 @@ def add_contact(contract: Contract, **fields) -> Contact:
     for field, label in (("name", "Le nom ou la fonction"), ("organisation", "L’organisation")):
         if not str(fields.get(field, "")).strip():
             problems.append(f"{label} du contact est obligatoire.")
+    problems += column_problems(
+        Contact, {name: value for name, value in fields.items() if isinstance(value, str)}
+    )
     if problems:
         raise ContractError(problems)
     return Contact.objects.create(contract=contract, **fields)

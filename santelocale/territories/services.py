@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import shapely
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.urls import reverse
 
 from santelocale.territories.enums import Level, Zoom
@@ -23,9 +23,10 @@ from santelocale.territories.models import (
     PriorityNeighbourhood,
     Region,
 )
+from santelocale.utils.bounds import column_problems
 from santelocale.utils.iterables import chunked
 from santelocale.utils.shapes import without_slivers
-from santelocale.utils.text import fold
+from santelocale.utils.text import fold, search_words
 
 SEARCH_LEVELS = [Level.REGION, Level.DEPARTMENT, Level.EPCI, Level.COMMUNE, Level.QPV]
 SEARCH_LEVEL_CHOICES = [(str(level), level.label) for level in SEARCH_LEVELS]
@@ -79,10 +80,10 @@ def search_territories(query: str, *, levels=None, limit: int = 20) -> list[Sear
     codes rank first, then names that start with the query, then the most populous. An empty query
     returns no result.
     """
-    folded = fold(query)
-    if not folded:
+    words = search_words(query)
+    if not words:
         return []
-    words = folded.split()
+    folded = " ".join(words)
     condition = Q()
     for word in words:
         condition &= Q(search_text__contains=f" {word}")
@@ -244,6 +245,30 @@ def union_contour(commune_codes: list[str]) -> tuple[str, list[float]]:
     return shapely.to_geojson(merged), [round(value, 4) for value in merged.bounds]
 
 
+def delete_refusal(perimeter: Perimeter) -> str:
+    """Why ``perimeter`` cannot be deleted now (French), or ``""`` when it can."""
+    count = perimeter.contracts.count()
+    if not count:
+        return ""
+    used_by = "1 contrat l’utilise" if count == 1 else f"{count} contrats l’utilisent"
+    return (
+        f"Ce périmètre ne peut pas être supprimé : {used_by}. Donnez-leur d’abord un autre périmètre "
+        "(chaque contrat garde le sien)."
+    )
+
+
+@transaction.atomic
+def delete_perimeter(perimeter: Perimeter) -> None:
+    """Delete ``perimeter``. Refuses (``PerimeterError``, naming how many) a perimeter that contracts use:
+    a contract keeps its perimeter, so it must be given another one first."""
+    if refusal := delete_refusal(perimeter):
+        raise PerimeterError([refusal])
+    try:
+        perimeter.delete()
+    except ProtectedError:  # a contract chose it in the meantime
+        raise PerimeterError([delete_refusal(perimeter)]) from None
+
+
 @transaction.atomic
 def save_perimeter(
     *, name: str, components: list[dict], user, organisation=None, description: str = "", perimeter=None
@@ -262,6 +287,7 @@ def save_perimeter(
         problems.append("Donnez un nom au périmètre.")
     if not components:
         problems.append("Ajoutez au moins un territoire (commune, EPCI, département ou QPV).")
+    problems += column_problems(Perimeter, {"name": name, "description": description or ""})
     if problems:
         raise PerimeterError(problems)
     resolved = resolve_components(components)

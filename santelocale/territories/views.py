@@ -17,6 +17,8 @@ from santelocale.territories.services import (
     SEARCH_LEVEL_CHOICES,
     SEARCH_LEVELS,
     PerimeterError,
+    delete_perimeter,
+    delete_refusal,
     describe_perimeter,
     describe_territory,
     get_territory,
@@ -235,6 +237,7 @@ def perimeter_detail(request, public_id):
             "communes": communes[:500],
             "commune_total": perimeter.commune_count,
             "can_change": request.user.has_perm("territories.change_perimeter", perimeter),
+            "delete_refusal": delete_refusal(perimeter),
             "tables": describe_perimeter(perimeter),
         },
     )
@@ -246,7 +249,12 @@ def perimeter_delete(request, public_id):
     perimeter = get_object_or_404(Perimeter, public_id=public_id)
     if not request.user.has_perm("territories.delete_perimeter", perimeter):
         raise PermissionDenied("Vous ne pouvez pas supprimer ce périmètre.")
-    perimeter.delete()
+    try:
+        delete_perimeter(perimeter)
+    except PerimeterError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(perimeter)
     messages.success(request, f"Périmètre « {perimeter.name} » supprimé.")
     return redirect("territories:perimeter_list")
 

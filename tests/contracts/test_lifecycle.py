@@ -199,3 +199,46 @@ def test_a_coordinator_renews_a_contract_carried_with_a_collectivite_she_does_no
     shared = make_contract(status=Status.IMPLEMENTATION, porteurs=[albi, other_organisation])
     renewal = renew_contract(shared, user=alice, name="CLS partagé, 2e génération (test)")
     assert set(renewal.porteurs.all()) == {albi, other_organisation}
+
+
+def test_a_running_contract_whose_renewal_is_in_preparation_can_still_be_edited(make_contract, alice):
+    """The running contract used to be refused (422) as a duplicate of its own renewal on the same
+    perimeter."""
+    from santelocale.contracts.services import update_contract
+
+    first = make_contract(
+        status=Status.IMPLEMENTATION,
+        launched_on=datetime.date(2020, 6, 1),
+        signed_on=datetime.date(2021, 1, 1),
+        starts_on=datetime.date(2021, 1, 1),
+        ends_on=datetime.date(2026, 12, 31),
+    )
+    second = renew_contract(first, user=alice, name="CLS d’Albi 2e génération (test)")
+    data = ContractData.of(first)
+    data.summary = "Bilan à mi-parcours ajouté pendant la préparation du renouvellement."
+    update_contract(first, user=alice, data=data)
+    first.refresh_from_db()
+    assert first.summary.startswith("Bilan à mi-parcours")
+    renewal = ContractData.of(second)
+    renewal.summary = "Diagnostic en cours."
+    update_contract(second, user=alice, data=renewal)
+
+
+def test_a_running_contract_with_a_renewal_in_preparation_is_edited_through_the_api(
+    client, make_contract, alice
+):
+    first = make_contract(
+        status=Status.IMPLEMENTATION,
+        launched_on=datetime.date(2020, 6, 1),
+        signed_on=datetime.date(2021, 1, 1),
+        starts_on=datetime.date(2021, 1, 1),
+        ends_on=datetime.date(2026, 12, 31),
+    )
+    renew_contract(first, user=alice, name="CLS d’Albi 2e génération (test)")
+    client.force_login(alice)
+    response = client.patch(
+        f"/api/contrats/{first.public_id}",
+        {"summary": "Toujours en vigueur."},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content

@@ -89,3 +89,36 @@ def test_parse_codes_guesses_the_kind_from_the_shape():
         {"kind": "epci", "code": "243100518"},
         {"kind": "qpv", "code": "QP066007"},
     ]
+
+
+def test_a_perimeter_used_by_contracts_is_not_deleted_and_the_page_says_why(client, alice, make_contract):
+    """It used to answer a 500 (ProtectedError)."""
+    contract = make_contract()
+    perimeter = contract.perimeter
+    client.force_login(alice)
+    page = client.get(perimeter.get_absolute_url()).content.decode()
+    assert "Ce périmètre ne peut pas être supprimé : 1 contrat l’utilise." in page
+    assert "perimeter_delete" not in page and "/supprimer/" not in page
+    response = client.post(f"/perimetres/{perimeter.public_id}/supprimer/", follow=True)
+    assert response.status_code == 200
+    assert "1 contrat l’utilise" in response.content.decode()
+    assert Perimeter.objects.filter(pk=perimeter.pk).exists()
+
+
+def test_the_refusal_counts_the_contracts(alice, make_contract):
+    from santelocale.contracts.enums import ContractKind
+    from santelocale.territories.services import delete_perimeter
+
+    first = make_contract()
+    make_contract(kind=ContractKind.CLSM, name="CLSM d’Albi (test)")
+    with pytest.raises(PerimeterError, match="2 contrats l’utilisent"):
+        delete_perimeter(first.perimeter)
+
+
+def test_an_unused_perimeter_is_deleted(client, alice):
+    perimeter = save_perimeter(name="Libre", components=[{"kind": "commune", "code": "81004"}], user=alice)
+    client.force_login(alice)
+    assert "/supprimer/" in client.get(perimeter.get_absolute_url()).content.decode()
+    response = client.post(f"/perimetres/{perimeter.public_id}/supprimer/")
+    assert response.status_code == 302
+    assert not Perimeter.objects.filter(pk=perimeter.pk).exists()
