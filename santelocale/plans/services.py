@@ -6,7 +6,6 @@ Progress, funding consolidation and the late/blocked lists live in ``plans.progr
 """
 
 import datetime
-import re
 from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 
@@ -35,6 +34,8 @@ from santelocale.plans.models import (
     Step,
     Term,
 )
+from santelocale.utils.bounds import column_problems
+from santelocale.utils.links import UnsafeUrl, clean_url
 from santelocale.utils.text import search_text
 from santelocale.utils.versioning import bump
 
@@ -176,6 +177,9 @@ def _section_problems(contract, data: SectionData, section: Section | None) -> l
             problems.append(f"Le socle « {theme.label} » n’est pas un socle de la région du contrat.")
     if data.weight is None or data.weight <= 0:
         problems.append("La pondération doit être un nombre positif.")
+    problems += column_problems(
+        Section, {name: getattr(data, name) for name in ("number", "description", "prs_objectives", "weight")}
+    )
     return problems
 
 
@@ -314,7 +318,11 @@ SCALARS = [f.name for f in fields(ActionData) if f.name not in MANY and f.name !
 
 def action_problems(contract, data: ActionData, *, action: Action | None = None) -> list[str]:
     """Every problem with ``data`` as a fiche of ``contract``, in French (empty when it may be saved)."""
-    problems = []
+    problems = column_problems(
+        Action,
+        {name: getattr(data, name) for name in SCALARS if hasattr(Action, name)},
+        exclude=("title", "section", "parent", "pilot_user"),
+    )
     title = data.title.strip()
     if not title:
         problems.append("Le titre de la fiche est obligatoire.")
@@ -474,6 +482,7 @@ def step_problems(*, title: str, is_done: bool = False, done_on=None) -> list[st
     problems = []
     if not title.strip():
         problems.append("L’intitulé de l’étape est obligatoire.")
+    problems += column_problems(Step, {"title": title.strip()[:300]})  # imports cut long titles
     if done_on and not is_done:
         problems.append("Une étape datée comme réalisée doit être cochée « réalisée ».")
     return problems
@@ -511,6 +520,7 @@ def follow_up_problems(*, noted_on, text: str) -> list[str]:
         problems.append("La date de la note est obligatoire.")
     if not text.strip():
         problems.append("Le texte de la note est obligatoire.")
+    problems += column_problems(FollowUpNote, {"text": text})
     return problems
 
 
@@ -522,23 +532,30 @@ def add_follow_up(action: Action, *, noted_on, text: str, author=None) -> Follow
     return FollowUpNote.objects.create(action=action, noted_on=noted_on, text=text.strip(), author=author)
 
 
-_URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
-
-
 def link_problems(*, title: str, url: str = "") -> list[str]:
+    """What forbids attaching this document or web page (French): neither title nor address, or an address
+    that is not a plain http(s) web address (``utils.links.clean_url``: no ``javascript:``, no credentials,
+    1,000 characters at most)."""
     title, url = title.strip(), url.strip()
     problems = []
     if not title and not url:
         problems.append("Indiquez l’intitulé du document ou son adresse.")
-    if url and not _URL.match(url):
-        problems.append(f"Adresse invalide : « {url} » (attendu : https://… ou www.…).")
+    try:
+        clean_url(url, max_length=ActionLink._meta.get_field("url").max_length)
+    except UnsafeUrl as exc:
+        problems.append(str(exc))
+    problems += column_problems(ActionLink, {"title": (title or url)[:300]})
     return problems
 
 
 @transaction.atomic
 def add_link(action: Action, *, title: str, url: str = "") -> ActionLink:
+    """Attach a document or web page to ``action`` and return it (``www.…`` is stored as ``https://www.…``);
+    refuses what ``link_problems`` names."""
     title, url = title.strip(), url.strip()
     problems = link_problems(title=title, url=url)
+    if not problems:
+        url = clean_url(url)
     if problems:
         raise PlanError(problems)
     return ActionLink.objects.create(action=action, title=(title or url)[:300], url=url)
@@ -585,6 +602,10 @@ def funding_problems(data: FundingData) -> list[str]:
         problems.append("La mission et la ligne du FIR ne concernent que les financements de l’ARS.")
     if data.fir_mission and data.fir_mission not in FirMission.values:
         problems.append(f"Mission du FIR inconnue : « {data.fir_mission} ».")
+    problems += column_problems(
+        FundingLine,
+        {name: getattr(data, name) for name in ("funder_name", "fir_line", "comment", "planned", "spent")},
+    )
     return problems
 
 
