@@ -272,3 +272,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     from santelocale.utils.env import env_int
 
     DATABASES["default"]["OPTIONS"]["timeout"] = env_int("SQLITE_BUSY_TIMEOUT", 20)
+
+# --- API (issue 9, api) ------------------------------------------------------------------------------
+# Outermost, so that every error under /api/ — an unknown address, a malformed id, a method not allowed,
+# a CSRF refusal, a server error — is answered as JSON in French (santelocale/api/middleware.py).
+MIDDLEWARE.insert(0, "santelocale.api.middleware.ApiJsonErrorsMiddleware")

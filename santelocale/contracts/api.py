@@ -25,9 +25,13 @@ from santelocale.contracts.lifecycle import change_status, options_for
 from santelocale.contracts.models import (
     Body,
     BodyMember,
+    Contact,
     Contract,
     ContractLink,
+    Meeting,
     RegionalTheme,
+    Signatory,
+    StatusChange,
 )
 from santelocale.contracts.services import (
     ContractData,
@@ -43,11 +47,14 @@ from santelocale.contracts.services import (
     renew_contract,
     update_contract,
 )
+from santelocale.indicators.models import Indicator
 from santelocale.indicators.services import IndicatorError, add_indicator
 from santelocale.territories.models import CityContract, Department, Perimeter, Region
+from santelocale.utils.bounds import MAX_ITEMS, Bounded, Id, Text
 from santelocale.utils.versioning import VersionConflict
 
 contracts_router = Router(tags=["contrats"])
+RegionCode = Bounded(RegionalTheme, "region")
 
 NOT_VISIBLE = "Aucun contrat visible ne porte cet identifiant."
 #: Fields a PATCH cannot set to null (sent as null, they are left unchanged).
@@ -271,23 +278,33 @@ class ContractOut(ContractSummaryOut):
 
 
 class ContractIn(Schema):
-    kind: str = Field(description="CLS ou CLSM")
-    name: str = Field(description="nom du contrat")
+    kind: Bounded(Contract, "kind") = Field(description="CLS ou CLSM")
+    name: Bounded(Contract, "name") = Field(description="nom du contrat")
     perimeter: UUID = Field(description="identifiant public du périmètre (voir /api/perimetres)")
-    region: str = Field(description="code INSEE de la région de l’ARS (ex. 76)")
-    department: str | None = Field(None, description="code du département de la délégation de l’ARS")
-    porteurs: list[int] = Field(description="identifiants des collectivités porteuses")
-    launched_on: datetime.date | None = Field(None, description="lancement de la démarche (AAAA-MM-JJ)")
-    signed_on: datetime.date | None = Field(None, description="signature (AAAA-MM-JJ)")
-    starts_on: datetime.date | None = Field(None, description="début de validité (AAAA-MM-JJ)")
-    ends_on: datetime.date | None = Field(
+    region: Bounded(Contract, "region") = Field(description="code INSEE de la région de l’ARS (ex. 76)")
+    department: Bounded(Contract, "department") | None = Field(
+        None, description="code du département de la délégation de l’ARS"
+    )
+    porteurs: list[Bounded(Contract, "porteurs")] = Field(
+        description="identifiants des collectivités porteuses", max_length=MAX_ITEMS
+    )
+    launched_on: Bounded(Contract, "launched_on") | None = Field(
+        None, description="lancement de la démarche (AAAA-MM-JJ)"
+    )
+    signed_on: Bounded(Contract, "signed_on") | None = Field(None, description="signature (AAAA-MM-JJ)")
+    starts_on: Bounded(Contract, "starts_on") | None = Field(
+        None, description="début de validité (AAAA-MM-JJ)"
+    )
+    ends_on: Bounded(Contract, "ends_on") | None = Field(
         None, description="fin de validité (par défaut : cinq ans après le début)"
     )
-    summary: str = Field("", description="présentation")
-    themes: list[int] = Field([], description="identifiants des socles régionaux couverts")
+    summary: Bounded(Contract, "summary") = Field("", description="présentation")
+    themes: list[Bounded(Contract, "themes")] = Field(
+        [], description="identifiants des socles régionaux couverts", max_length=MAX_ITEMS
+    )
     is_published: bool = Field(False, description="publier le contrat (visible du public)")
-    source: str = Field("", description="source de l’information")
-    status: str = Field(
+    source: Bounded(Contract, "source") = Field("", description="source de l’information")
+    status: Bounded(Contract, "status") = Field(
         ContractStatus.REFLECTION,
         description="statut initial (en réflexion par défaut ; seule l’ARS enregistre un contrat déjà signé)",
     )
@@ -306,102 +323,136 @@ class ContractPatch(Schema):
         le=2**31 - 1,
         description="version lue (GET) ; si le contrat a changé depuis : 409, rien n’est écrit",
     )
-    kind: str | None = Field(None, description="CLS ou CLSM")
-    name: str | None = Field(None, description="nom du contrat")
+    kind: Bounded(Contract, "kind") | None = Field(None, description="CLS ou CLSM")
+    name: Bounded(Contract, "name") | None = Field(None, description="nom du contrat")
     perimeter: UUID | None = Field(None, description="identifiant public du périmètre")
-    region: str | None = Field(None, description="code INSEE de la région de l’ARS")
-    department: str | None = Field(None, description="code du département (null pour l’effacer)")
-    porteurs: list[int] | None = Field(None, description="identifiants des collectivités porteuses")
-    launched_on: datetime.date | None = Field(None, description="lancement de la démarche")
-    signed_on: datetime.date | None = Field(None, description="signature")
-    starts_on: datetime.date | None = Field(None, description="début de validité")
-    ends_on: datetime.date | None = Field(None, description="fin de validité")
-    summary: str | None = Field(None, description="présentation")
-    themes: list[int] | None = Field(None, description="identifiants des socles couverts (liste complète)")
+    region: Bounded(Contract, "region") | None = Field(None, description="code INSEE de la région de l’ARS")
+    department: Bounded(Contract, "department") | None = Field(
+        None, description="code du département (null pour l’effacer)"
+    )
+    porteurs: list[Bounded(Contract, "porteurs")] | None = Field(
+        None, description="identifiants des collectivités porteuses", max_length=MAX_ITEMS
+    )
+    launched_on: Bounded(Contract, "launched_on") | None = Field(None, description="lancement de la démarche")
+    signed_on: Bounded(Contract, "signed_on") | None = Field(None, description="signature")
+    starts_on: Bounded(Contract, "starts_on") | None = Field(None, description="début de validité")
+    ends_on: Bounded(Contract, "ends_on") | None = Field(None, description="fin de validité")
+    summary: Bounded(Contract, "summary") | None = Field(None, description="présentation")
+    themes: list[Bounded(Contract, "themes")] | None = Field(
+        None, description="identifiants des socles couverts (liste complète)", max_length=MAX_ITEMS
+    )
     is_published: bool | None = Field(None, description="publié")
-    source: str | None = Field(None, description="source de l’information")
+    source: Bounded(Contract, "source") | None = Field(None, description="source de l’information")
 
 
 class TransitionIn(Schema):
-    target: str = Field(description="statut visé (voir GET …/transitions)")
-    reason: str = Field(description="motif du changement")
-    effective_on: datetime.date | None = Field(None, description="date d’effet (aujourd’hui par défaut)")
+    target: Bounded(StatusChange, "to_status") = Field(description="statut visé (voir GET …/transitions)")
+    reason: Bounded(StatusChange, "reason") = Field(description="motif du changement")
+    effective_on: Bounded(StatusChange, "effective_on") | None = Field(
+        None, description="date d’effet (aujourd’hui par défaut)"
+    )
 
 
 class RenewalIn(Schema):
-    name: str = Field(description="nom du contrat de la génération suivante")
-    launched_on: datetime.date | None = Field(None, description="lancement de la démarche")
+    name: Bounded(Contract, "name") = Field(description="nom du contrat de la génération suivante")
+    launched_on: Bounded(Contract, "launched_on") | None = Field(None, description="lancement de la démarche")
 
 
 class SignatoryIn(Schema):
-    kind: str = Field(description="ARS, COLLECTIVITY, PREFECT, DEPARTMENT, CPAM, CAF, HOSPITAL, CPTS…")
-    name: str = Field(description="organisme signataire")
-    representative: str = Field("", description="fonction du représentant (jamais de donnée de santé)")
-    signed_on: datetime.date | None = Field(None, description="date de signature")
-    organisation: int | None = Field(None, description="organisation correspondante sur la plateforme")
+    kind: Bounded(Signatory, "kind") = Field(
+        description="ARS, COLLECTIVITY, PREFECT, DEPARTMENT, CPAM, CAF, HOSPITAL, CPTS…"
+    )
+    name: Bounded(Signatory, "name") = Field(description="organisme signataire")
+    representative: Bounded(Signatory, "representative") = Field(
+        "", description="fonction du représentant (jamais de donnée de santé)"
+    )
+    signed_on: Bounded(Signatory, "signed_on") | None = Field(None, description="date de signature")
+    organisation: Bounded(Signatory, "organisation") | None = Field(
+        None, description="organisation correspondante sur la plateforme"
+    )
 
 
 class LinkIn(Schema):
-    kind: str = Field(description="MENTAL_HEALTH_VOLET, CITY_CONTRACT_HEALTH_VOLET, PTSM ou ASV")
+    kind: Bounded(ContractLink, "kind") = Field(
+        description="MENTAL_HEALTH_VOLET, CITY_CONTRACT_HEALTH_VOLET, PTSM ou ASV"
+    )
     target_contract: UUID | None = Field(None, description="contrat lié (volet santé mentale)")
-    city_contract: str | None = Field(None, description="contrat de ville : génération-code, ex. 2015-CV302")
-    target_name: str = Field("", description="nom du dispositif lié (PTSM, ASV)")
-    target_url: str = Field("", description="adresse du dispositif lié")
+    city_contract: Text(64) | None = Field(
+        None, description="contrat de ville : génération-code, ex. 2015-CV302"
+    )
+    target_name: Bounded(ContractLink, "target_name") = Field(
+        "", description="nom du dispositif lié (PTSM, ASV)"
+    )
+    target_url: Bounded(ContractLink, "target_url") = Field(
+        "", description="adresse web du dispositif lié (https://…)"
+    )
 
 
 class BodyIn(Schema):
-    kind: str = Field(
+    kind: Bounded(Body, "kind") = Field(
         description="COPIL, COTECH, WORKING_GROUP, PLENARY, CLSM_STEERING, COMPLEX_CASES, OTHER"
     )
-    name: str = Field(description="nom de l’instance")
-    mandate: str = Field("", description="rôle et thème. " + NO_HEALTH_DATA)
+    name: Bounded(Body, "name") = Field(description="nom de l’instance")
+    mandate: Bounded(Body, "mandate") = Field("", description="rôle et thème. " + NO_HEALTH_DATA)
 
 
 class MemberIn(Schema):
-    person: str = Field(description="personne ou fonction. " + NO_HEALTH_DATA)
-    organisation: str = Field("", description="organisation. " + NO_HEALTH_DATA)
-    role: str = Field("MEMBER", description="CHAIR, VICE_CHAIR, CO_LEAD, COORDINATOR, MEMBER ou GUEST")
-    quart: str = Field("", description="quart du CLSM : ELECTED, PSYCHIATRY, USERS, CAREGIVERS, …")
-    term_starts_on: datetime.date | None = Field(None, description="début du mandat")
-    term_ends_on: datetime.date | None = Field(None, description="fin du mandat")
+    person: Bounded(BodyMember, "person") = Field(description="personne ou fonction. " + NO_HEALTH_DATA)
+    organisation: Bounded(BodyMember, "organisation") = Field(
+        "", description="organisation. " + NO_HEALTH_DATA
+    )
+    role: Bounded(BodyMember, "role") = Field(
+        "MEMBER", description="CHAIR, VICE_CHAIR, CO_LEAD, COORDINATOR, MEMBER ou GUEST"
+    )
+    quart: Bounded(BodyMember, "quart") = Field(
+        "", description="quart du CLSM : ELECTED, PSYCHIATRY, USERS, CAREGIVERS, …"
+    )
+    term_starts_on: Bounded(BodyMember, "term_starts_on") | None = Field(None, description="début du mandat")
+    term_ends_on: Bounded(BodyMember, "term_ends_on") | None = Field(None, description="fin du mandat")
 
 
 class MeetingIn(Schema):
-    held_on: datetime.date = Field(description="date de la réunion")
-    agenda: str = Field(
+    held_on: Bounded(Meeting, "held_on") = Field(description="date de la réunion")
+    agenda: Bounded(Meeting, "agenda") = Field(
         "", description="ordre du jour (interdit pour une cellule cas complexes). " + NO_HEALTH_DATA
     )
-    minutes: str = Field(
+    minutes: Bounded(Meeting, "minutes") = Field(
         "", description="compte rendu (interdit pour une cellule cas complexes). " + NO_HEALTH_DATA
     )
-    decisions: str = Field(
+    decisions: Bounded(Meeting, "decisions") = Field(
         "", description="décisions (interdites pour une cellule cas complexes). " + NO_HEALTH_DATA
     )
-    attendees: list[int] = Field([], description="identifiants des membres présents")
-    other_attendees: int = Field(0, description="autres participants")
-    cases_reviewed: int | None = Field(None, description="situations examinées (cellule cas complexes)")
+    attendees: list[Bounded(Meeting, "attendees")] = Field(
+        [], description="identifiants des membres présents", max_length=MAX_ITEMS
+    )
+    other_attendees: Bounded(Meeting, "other_attendees") = Field(0, description="autres participants")
+    cases_reviewed: Bounded(Meeting, "cases_reviewed") | None = Field(
+        None, description="situations examinées (cellule cas complexes)"
+    )
 
 
 class ContactIn(Schema):
     role: ContactRole = Field(description="COORDINATOR, ARS_REFERENT, ELECTED_REFERENT ou OTHER")
-    name: str = Field(description="nom ou fonction")
-    organisation: str = Field(description="organisation")
-    email: str = Field("", description="adresse électronique professionnelle")
-    phone: str = Field("", description="téléphone professionnel")
+    name: Bounded(Contact, "name") = Field(description="nom ou fonction")
+    organisation: Bounded(Contact, "organisation") = Field(description="organisation")
+    email: Bounded(Contact, "email") = Field("", description="adresse électronique professionnelle")
+    phone: Bounded(Contact, "phone") = Field("", description="téléphone professionnel")
     is_public: bool = Field(True, description="publier dans l’annuaire")
 
 
 class IndicatorIn(Schema):
-    name: str = Field(description="intitulé")
-    kind: str = Field(description="PROCESS (processus), RESULT (résultat) ou IMPACT")
-    unit: str = Field("", description="unité")
-    direction: str = Field("", description="sens de l’amélioration : UP, DOWN ou STABLE")
-    source: str = Field("", description="source des données")
+    name: Bounded(Indicator, "name") = Field(description="intitulé")
+    kind: Bounded(Indicator, "kind") = Field(description="PROCESS (processus), RESULT (résultat) ou IMPACT")
+    unit: Bounded(Indicator, "unit") = Field("", description="unité")
+    direction: Bounded(Indicator, "direction") = Field(
+        "", description="sens de l’amélioration : UP, DOWN ou STABLE"
+    )
+    source: Bounded(Indicator, "source") = Field("", description="source des données")
 
 
 class ThemeIn(Schema):
-    label: str = Field(description="intitulé du socle")
-    description: str = Field("", description="précisions")
+    label: Bounded(RegionalTheme, "label") = Field(description="intitulé du socle")
+    description: Bounded(RegionalTheme, "description") = Field("", description="précisions")
     is_mental_health: bool = Field(False, description="socle qui répond au volet santé mentale")
 
 
@@ -701,10 +752,10 @@ def _lookups(user, values: dict) -> tuple[dict, list[str]]:
 @contracts_router.get("", response=list[ContractSummaryOut], summary="Contrats visibles")
 def api_contracts(
     request,
-    kind: str | None = None,
-    status: str | None = None,
-    region: str | None = None,
-    department: str | None = None,
+    kind: Bounded(Contract, "kind") | None = None,
+    status: Bounded(Contract, "status") | None = None,
+    region: Bounded(Contract, "region") | None = None,
+    department: Bounded(Contract, "department") | None = None,
 ):
     """The contracts you may see (the public: published ones), filtered by type, statut, région (code
     INSEE) or département."""
@@ -916,7 +967,7 @@ def api_add_signatory(request, public_id: UUID, payload: SignatoryIn):
     auth=django_auth,
     summary="Retirer un signataire",
 )
-def api_remove_signatory(request, public_id: UUID, signatory_id: int):
+def api_remove_signatory(request, public_id: UUID, signatory_id: Id):
     """Refused (422) once the contract is signed: the signed parties are history."""
     contract = _editable(request, public_id)
     signatory = contract.signatories.filter(pk=signatory_id).first()
@@ -982,7 +1033,7 @@ def api_add_link(request, public_id: UUID, payload: LinkIn):
     auth=django_auth,
     summary="Retirer une articulation",
 )
-def api_remove_link(request, public_id: UUID, link_id: int):
+def api_remove_link(request, public_id: UUID, link_id: Id):
     """Remove a link carried by the contract or pointing to it."""
     contract = _editable(request, public_id)
     link = ContractLink.objects.filter(Q(contract=contract) | Q(target_contract=contract), pk=link_id).first()
@@ -1025,7 +1076,7 @@ def api_add_body(request, public_id: UUID, payload: BodyIn):
     auth=django_auth,
     summary="Ajouter un membre à une instance",
 )
-def api_add_member(request, public_id: UUID, body_id: int, payload: MemberIn):
+def api_add_member(request, public_id: UUID, body_id: Id, payload: MemberIn):
     body = _body_of(_editable(request, public_id), body_id)
     try:
         member = add_member(body, **payload.dict())
@@ -1040,7 +1091,7 @@ def api_add_member(request, public_id: UUID, body_id: int, payload: MemberIn):
     auth=django_auth,
     summary="Enregistrer une réunion",
 )
-def api_add_meeting(request, public_id: UUID, body_id: int, payload: MeetingIn):
+def api_add_meeting(request, public_id: UUID, body_id: Id, payload: MeetingIn):
     """A cellule cas complexes records only the date, who attended and how many situations were examined:
     any agenda, minutes or decisions are refused."""
     contract = _editable(request, public_id)
@@ -1091,7 +1142,7 @@ def api_add_contact(request, public_id: UUID, payload: ContactIn):
     auth=django_auth,
     summary="Retirer un contact",
 )
-def api_remove_contact(request, public_id: UUID, contact_id: int):
+def api_remove_contact(request, public_id: UUID, contact_id: Id):
     contract = _editable(request, public_id)
     contact = contract.contacts.filter(pk=contact_id).first()
     if contact is None:
@@ -1143,7 +1194,7 @@ def _managed_region(request, region_code: str) -> Region:
     response={200: list[ThemeOut], 404: ErrorOut},
     summary="Socles thématiques d’une région",
 )
-def api_themes(request, region_code: str):
+def api_themes(request, region_code: RegionCode):
     """The themes the région's ARS asks every CLS to cover (public)."""
     return [_theme(t) for t in _region(region_code).themes.all()]
 
@@ -1154,7 +1205,7 @@ def api_themes(request, region_code: str):
     auth=django_auth,
     summary="Ajouter un socle thématique",
 )
-def api_add_theme(request, region_code: str, payload: ThemeIn):
+def api_add_theme(request, region_code: RegionCode, payload: ThemeIn):
     """Reserved to an administrator of the région's ARS; refuses an empty or duplicate label."""
     region = _managed_region(request, region_code)
     try:
@@ -1175,7 +1226,7 @@ def api_add_theme(request, region_code: str, payload: ThemeIn):
     auth=django_auth,
     summary="Retirer un socle thématique",
 )
-def api_remove_theme(request, region_code: str, theme_id: int):
+def api_remove_theme(request, region_code: RegionCode, theme_id: Id):
     """Refused (422) while a contract declares the socle."""
     region = _managed_region(request, region_code)
     theme = region.themes.filter(pk=theme_id).first()

@@ -11,7 +11,7 @@ from django.core.validators import RegexValidator
 from santelocale.contracts.enums import BodyKind, ContactRole, ContractKind, MemberRole, Quart
 from santelocale.contracts.governance import CLSM_ONLY_BODIES, NO_HEALTH_DATA
 from santelocale.contracts.models import BodyMember
-from santelocale.utils.forms import CreationForm
+from santelocale.utils.forms import BoundedFieldsMixin, CreationForm
 
 #: The browser's date picker sends ISO dates; a typed date may be in the French form.
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -43,7 +43,7 @@ def _count_field(label: str) -> forms.IntegerField:
     )
 
 
-class BodyForm(CreationForm):
+class BodyForm(BoundedFieldsMixin, CreationForm):
     """A new governance body. Every kind is accepted here; the service refuses CLSM-only ones on a CLS."""
 
     kind = forms.ChoiceField(
@@ -71,7 +71,7 @@ class BodyForm(CreationForm):
         return [(value, label) for value, label in BodyKind.choices if value not in CLSM_ONLY_BODIES]
 
 
-class MemberForm(CreationForm):
+class MemberForm(BoundedFieldsMixin, CreationForm):
     """A seat in a body: person or function, organisation, role, quart (CLSM) and term."""
 
     person = forms.CharField(
@@ -102,7 +102,7 @@ class MemberForm(CreationForm):
     term_ends_on = _date_field("Fin du mandat (facultatif)")
 
 
-class MeetingForm(CreationForm):
+class MeetingForm(BoundedFieldsMixin, CreationForm):
     """A meeting of a body. For a « cellule cas complexes » the page offers only the date, attendance and
     the number of situations examined; any text sent anyway is refused by the service."""
 
@@ -138,7 +138,7 @@ class MeetingForm(CreationForm):
             self.fields["attendees"].queryset = BodyMember.objects.filter(body__contract=contract)
 
 
-class ContactForm(CreationForm):
+class ContactForm(BoundedFieldsMixin, CreationForm):
     """A professional contact of a contract, published in the directory or not."""
 
     role = forms.ChoiceField(
@@ -185,7 +185,7 @@ class ContactForm(CreationForm):
     )
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(BoundedFieldsMixin, forms.Form):
     """Filters of the directory; the région and département choices are those that have contacts."""
 
     region = forms.ChoiceField(label="Région", required=False)

@@ -11,6 +11,7 @@ from django.db import transaction
 from santelocale.contracts.enums import BodyKind, ContractKind, MemberRole, Quart
 from santelocale.contracts.models import Body, BodyMember, Contract, Meeting
 from santelocale.contracts.services import ContractError, format_date
+from santelocale.utils.bounds import column_problems
 
 CLSM_ONLY_BODIES = (BodyKind.CLSM_STEERING, BodyKind.COMPLEX_CASES)
 #: Shown on every free-text field of bodies, members and meetings (forms and API schema).
@@ -33,6 +34,7 @@ def add_body(contract: Contract, *, kind: str, name: str, mandate: str = "") -> 
         problems.append(f"« {BodyKind(kind).label} » est une instance propre aux CLSM.")
     if not name.strip():
         problems.append("Le nom de l’instance est obligatoire.")
+    problems += column_problems(Body, {"name": name.strip(), "mandate": mandate.strip()})
     if problems:
         raise ContractError(problems)
     return Body.objects.create(contract=contract, kind=kind, name=name.strip(), mandate=mandate.strip())
@@ -68,6 +70,7 @@ def add_member(
         chairs = [m for m in body.members.filter(role=MemberRole.CHAIR) if m.is_current()]
         if chairs:
             problems.append(f"L’instance a déjà une présidence : {chairs[0].person}.")
+    problems += column_problems(BodyMember, {"person": person.strip(), "organisation": organisation.strip()})
     if problems:
         raise ContractError(problems)
     return BodyMember.objects.create(
@@ -105,6 +108,11 @@ def add_meeting(
         problems.append(COMPLEX_CASES_RULE)
     if not body.keeps_no_minutes and cases_reviewed is not None:
         problems.append("Le nombre de situations examinées ne concerne que la cellule cas complexes.")
+    problems += column_problems(
+        Meeting,
+        {"agenda": agenda, "minutes": minutes, "decisions": decisions}
+        | {"other_attendees": other_attendees, "cases_reviewed": cases_reviewed},
+    )
     if problems:
         raise ContractError(problems)
     with transaction.atomic():

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from santelocale.indicators.enums import Direction, IndicatorKind
 from santelocale.indicators.models import Indicator, IndicatorValue
+from santelocale.utils.bounds import column_problems
 from santelocale.utils.versioning import VersionConflict
 
 
@@ -49,6 +50,11 @@ def add_indicator(
             problems.append(f"{label} choisi(e) appartient à un autre contrat.")
     if baseline_period:
         problems += period_problems(baseline_period)
+    problems += column_problems(
+        Indicator,
+        {"name": name, "unit": unit, "source": source, "numerator": numerator, "denominator": denominator}
+        | {"baseline": baseline},
+    )
     same_place = contract.indicators.filter(section=section, action=action)
     if name and same_place.filter(name__iexact=name).exists():
         problems.append(f"L’indicateur « {name} » existe déjà à cet endroit du contrat.")
@@ -103,7 +109,11 @@ def record_value(
     version of its value (the one the user saw); otherwise ``VersionConflict`` (with the current value) and
     nothing is written — two people entering the same period do not silently overwrite each other."""
     period = period.strip()
-    problems = period_problems(period)
+    problems = period_problems(period) + column_problems(
+        IndicatorValue,
+        {"target": target, "actual": actual, "numerator": numerator, "denominator": denominator}
+        | {"comment": comment, "source": source},
+    )
     if target is None and actual is None and numerator is None:
         problems.append("Saisissez au moins une cible ou une valeur constatée.")
     if denominator is not None and denominator == 0:

@@ -10,6 +10,8 @@ from ninja.errors import HttpError
 from santelocale.observatory import coverage as coverage_service
 from santelocale.observatory.exports import registry_records
 from santelocale.observatory.services import parse_filters, registry
+from santelocale.utils.bounds import FILTER_LENGTH, Text
+from santelocale.utils.text import MAX_QUERY_LENGTH
 
 observatory_router = Router(tags=["observatoire"])
 
@@ -111,14 +113,14 @@ def _filters(params: dict):
 @observatory_router.get("/registre", response=RegistryOut, summary="Registre des CLS et CLSM")
 def registry_api(
     request,
-    region: str = "",
-    departement: str = "",
-    type: str = "",  # the query parameter the page uses
-    statut: str = "",
-    generation: str = "",
-    du: str = "",
-    au: str = "",
-    q: str = "",
+    region: Text(FILTER_LENGTH) = "",
+    departement: Text(FILTER_LENGTH) = "",
+    type: Text(FILTER_LENGTH) = "",  # the query parameter the page uses
+    statut: Text(FILTER_LENGTH) = "",
+    generation: Text(FILTER_LENGTH) = "",
+    du: Text(FILTER_LENGTH) = "",
+    au: Text(FILTER_LENGTH) = "",
+    q: Text(MAX_QUERY_LENGTH) = "",
 ):
     """Les contrats visibles (le public : contrats publiés) répondant aux filtres, une entrée par contrat,
     avec les colonnes de l’export CSV. ``statut`` : un statut (SIGNED…) ou une famille (PROJECT, ACTIVE,
@@ -148,7 +150,12 @@ DEFINITIONS = {
 
 
 @observatory_router.get("/couverture", response=CoverageOut, summary="Couverture des territoires")
-def coverage_api(request, region: str = "", departement: str = "", type: str = ""):
+def coverage_api(
+    request,
+    region: Text(FILTER_LENGTH) = "",
+    departement: Text(FILTER_LENGTH) = "",
+    type: Text(FILTER_LENGTH) = "",
+):
     """Population couverte par les CLS et CLSM, contrats de ville sur un territoire CLS ou intersectant un
     CLSM actif, contrats par famille et par statut au 31 décembre : pour la France entière (une ligne par
     région), une région ou un département (une ligne par département de la région)."""

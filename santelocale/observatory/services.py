@@ -21,7 +21,7 @@ from santelocale.contracts.enums import (
 )
 from santelocale.contracts.models import Contract
 from santelocale.territories.models import Department, Region
-from santelocale.utils.text import fold
+from santelocale.utils.text import fold, search_words
 
 #: Years accepted in the period filter (the first CLS date from 2009; a margin either side).
 YEAR_RANGE = (1990, 2100)
@@ -211,7 +211,7 @@ def registry(*, user, filters: RegistryFilters, today: datetime.date | None = No
         contracts = contracts.filter(generation=filters.generation)
     if filters.year_from or filters.year_to:
         contracts = contracts.filter(period_condition(filters.year_from, filters.year_to))
-    if folded := fold(filters.text):
+    if folded := " ".join(search_words(filters.text)):
         # Names are folded in Python (as territory search does): the registry holds a few thousand rows.
         matching = [pk for pk, name in contracts.values_list("pk", "name") if folded in fold(name)]
         contracts = contracts.filter(pk__in=matching)

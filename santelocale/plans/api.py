@@ -18,7 +18,7 @@ from ninja.security import django_auth
 
 from santelocale.contracts.api import ErrorOut, RefOut, _refused, _visible
 from santelocale.contracts.models import Contract
-from santelocale.indicators.models import Indicator
+from santelocale.indicators.models import Indicator, IndicatorValue
 from santelocale.indicators.services import IndicatorError, record_value
 from santelocale.plans import progress
 from santelocale.plans import search as search_service
@@ -27,6 +27,8 @@ from santelocale.plans.models import Action, Section, Term
 from santelocale.plans.services import ActionData, PlanError, axis_of, create_action
 from santelocale.plans.views_common import REFUSALS
 from santelocale.territories.models import Commune
+from santelocale.utils.bounds import FILTER_LENGTH, MAX_ITEMS, Bounded, Id, Page, Text
+from santelocale.utils.text import MAX_QUERY_LENGTH
 from santelocale.utils.versioning import VersionConflict
 
 plans_router = Router()
@@ -47,7 +49,7 @@ class TermOut(Schema):
     label: str = Field(description="intitulé")
 
 
-class PlaceOut(Schema):
+class FichePlaceOut(Schema):
     code: str = Field(description="code INSEE (commune) ou code du quartier prioritaire")
     name: str = Field(description="nom")
 
@@ -126,7 +128,7 @@ class FollowUpOut(Schema):
     text: str = Field(description="note de suivi")
 
 
-class LinkOut(Schema):
+class FicheLinkOut(Schema):
     id: int = Field(description="identifiant du document ou lien")
     title: str = Field(description="intitulé")
     url: str = Field(description="adresse")
@@ -170,7 +172,7 @@ class ValueConflictOut(Schema):
     current: ValueOut = Field(description="la valeur enregistrée (avec sa version)")
 
 
-class IndicatorOut(Schema):
+class FicheIndicatorOut(Schema):
     id: int = Field(description="identifiant de l’indicateur")
     name: str = Field(description="intitulé")
     kind: str = Field(description="PROCESS, RESULT ou IMPACT")
@@ -196,8 +198,8 @@ class FicheOut(FicheSummaryOut):
     publics: list[TermOut] = Field(description="publics cibles")
     intervention_types: list[TermOut] = Field(description="types d’intervention")
     determinants: list[TermOut] = Field(description="déterminants de santé")
-    communes: list[PlaceOut] = Field(description="communes d’intervention")
-    neighbourhoods: list[PlaceOut] = Field(description="quartiers prioritaires (QPV)")
+    communes: list[FichePlaceOut] = Field(description="communes d’intervention")
+    neighbourhoods: list[FichePlaceOut] = Field(description="quartiers prioritaires (QPV)")
     operator: str = Field(description="structure porteuse (opérateur)")
     pilot_service: str = Field(description="direction ou service pilote")
     pilot_name: str = Field(description="personne(s) pilote(s) nommée(s)")
@@ -205,7 +207,9 @@ class FicheOut(FicheSummaryOut):
     elected_referent: str = Field(description="élu·e référent·e")
     governance: str = Field(description="instances de gouvernance")
     means: str = Field(description="moyens humains et techniques")
-    participation: str = Field(description="participation citoyenne (NONE, INFORMATION, … CO_CONSTRUCTION)")
+    participation: Bounded(Action, "participation") = Field(
+        description="participation citoyenne (NONE, INFORMATION, … CO_CONSTRUCTION)"
+    )
     participation_label: str = Field(description="participation citoyenne, en clair")
     is_continuous: bool = Field(description="action en amélioration continue")
     calendar: str = Field(description="calendrier")
@@ -224,9 +228,9 @@ class FicheOut(FicheSummaryOut):
     linked: list[FicheRefOut] = Field(description="fiches liées")
     steps: list[StepOut] = Field(description="étapes")
     follow_ups: list[FollowUpOut] = Field(description="notes de suivi, la plus récente d’abord")
-    links: list[LinkOut] = Field(description="documents et liens")
+    links: list[FicheLinkOut] = Field(description="documents et liens")
     funding: list[FundingLineOut] = Field(description="lignes de financement")
-    indicators: list[IndicatorOut] = Field(description="indicateurs de la fiche, avec leurs valeurs")
+    indicators: list[FicheIndicatorOut] = Field(description="indicateurs de la fiche, avec leurs valeurs")
     created_at: datetime.datetime = Field(description="créée le")
     updated_at: datetime.datetime = Field(description="modifiée le")
     can_change: bool = Field(description="vrai quand vous pouvez modifier cette fiche")
@@ -282,59 +286,83 @@ class SearchOut(Schema):
 
 
 class FicheIn(Schema):
-    title: str = Field(description="titre (300 caractères au plus)")
-    section: int | None = Field(None, description="identifiant de l’axe ou de l’objectif de rattachement")
-    parent: int | None = Field(None, description="identifiant de la fiche parente (pour une sous-action)")
-    number: str = Field("", description="numéro")
-    description: str = Field("", description="descriptif")
-    objectives: str = Field("", description="objectifs")
-    expected_results: str = Field("", description="résultats attendus")
-    operator: str = Field("", description="structure porteuse (opérateur)")
-    pilot_service: str = Field("", description="direction ou service pilote")
-    pilot_name: str = Field("", description="personne(s) pilote(s)")
-    partners: str = Field("", description="partenaires")
-    elected_referent: str = Field("", description="élu·e référent·e")
-    governance: str = Field("", description="instances de gouvernance")
-    means: str = Field("", description="moyens humains et techniques")
-    participation: str = Field(
+    title: Bounded(Action, "title") = Field(description="titre (300 caractères au plus)")
+    section: Bounded(Action, "section") | None = Field(
+        None, description="identifiant de l’axe ou de l’objectif de rattachement"
+    )
+    parent: Bounded(Action, "parent") | None = Field(
+        None, description="identifiant de la fiche parente (pour une sous-action)"
+    )
+    number: Bounded(Action, "number") = Field("", description="numéro")
+    description: Bounded(Action, "description") = Field("", description="descriptif")
+    objectives: Bounded(Action, "objectives") = Field("", description="objectifs")
+    expected_results: Bounded(Action, "expected_results") = Field("", description="résultats attendus")
+    operator: Bounded(Action, "operator") = Field("", description="structure porteuse (opérateur)")
+    pilot_service: Bounded(Action, "pilot_service") = Field("", description="direction ou service pilote")
+    pilot_name: Bounded(Action, "pilot_name") = Field("", description="personne(s) pilote(s)")
+    partners: Bounded(Action, "partners") = Field("", description="partenaires")
+    elected_referent: Bounded(Action, "elected_referent") = Field("", description="élu·e référent·e")
+    governance: Bounded(Action, "governance") = Field("", description="instances de gouvernance")
+    means: Bounded(Action, "means") = Field("", description="moyens humains et techniques")
+    participation: Bounded(Action, "participation") = Field(
         "", description="NONE, INFORMATION, CONSULTATION, CONCERTATION, CO_CONSTRUCTION"
     )
-    status: str = Field(
+    status: Bounded(Action, "status") = Field(
         "", description="UPCOMING, IN_PROGRESS, DONE, PAUSED, ABANDONED, BLOCKED, LATE, TO_DISCUSS"
     )
-    priority: str = Field("", description="HIGH, MEDIUM ou LOW")
-    starts_on: datetime.date | None = Field(None, description="date de début (AAAA-MM-JJ)")
-    ends_on: datetime.date | None = Field(None, description="date de fin (AAAA-MM-JJ)")
+    priority: Bounded(Action, "priority") = Field("", description="HIGH, MEDIUM ou LOW")
+    starts_on: Bounded(Action, "starts_on") | None = Field(None, description="date de début (AAAA-MM-JJ)")
+    ends_on: Bounded(Action, "ends_on") | None = Field(None, description="date de fin (AAAA-MM-JJ)")
     is_continuous: bool = Field(False, description="action en amélioration continue")
-    calendar: str = Field("", description="calendrier")
-    funding_note: str = Field("", description="financements (précisions)")
-    budget: Decimal | None = Field(
+    calendar: Bounded(Action, "calendar") = Field("", description="calendrier")
+    funding_note: Bounded(Action, "funding_note") = Field("", description="financements (précisions)")
+    budget: Bounded(Action, "budget") | None = Field(
         None, description="budget prévisionnel total (€), nombre ou texte « 12500.50 »"
     )
-    progress_mode: str = Field("ENTERED", description="ENTERED (saisi) ou STEPS (d’après les étapes)")
-    progress_entered: int | None = Field(None, description="avancement saisi (%)")
-    weight: Decimal = Field(Decimal(1), description="pondération (positive)")
-    related_measures: str = Field("", description="mesures liées")
-    related_text: str = Field("", description="actions liées (texte)")
-    related_plans_text: str = Field("", description="fiches des plans liées (texte)")
-    notes: str = Field("", description="notes complémentaires")
-    indicators_text: str = Field("", description="indicateurs liés (texte)")
+    progress_mode: Bounded(Action, "progress_mode") = Field(
+        "ENTERED", description="ENTERED (saisi) ou STEPS (d’après les étapes)"
+    )
+    progress_entered: Bounded(Action, "progress_entered") | None = Field(
+        None, description="avancement saisi (%)"
+    )
+    weight: Bounded(Action, "weight") = Field(Decimal(1), description="pondération (positive)")
+    related_measures: Bounded(Action, "related_measures") = Field("", description="mesures liées")
+    related_text: Bounded(Action, "related_text") = Field("", description="actions liées (texte)")
+    related_plans_text: Bounded(Action, "related_plans_text") = Field(
+        "", description="fiches des plans liées (texte)"
+    )
+    notes: Bounded(Action, "notes") = Field("", description="notes complémentaires")
+    indicators_text: Bounded(Action, "indicators_text") = Field("", description="indicateurs liés (texte)")
     is_confidential: bool = Field(False, description="fiche confidentielle (parties au contrat seulement)")
-    source: str = Field("", description="source")
-    publics: list[int] = Field([], description="identifiants des publics cibles")
-    intervention_types: list[int] = Field([], description="identifiants des types d’intervention")
-    determinants: list[int] = Field([], description="identifiants des déterminants de santé")
-    communes: list[str] = Field([], description="codes INSEE des communes d’intervention (dans le périmètre)")
+    source: Bounded(Action, "source") = Field("", description="source")
+    publics: list[Bounded(Action, "publics")] = Field(
+        [], description="identifiants des publics cibles", max_length=MAX_ITEMS
+    )
+    intervention_types: list[Bounded(Action, "intervention_types")] = Field(
+        [], description="identifiants des types d’intervention", max_length=MAX_ITEMS
+    )
+    determinants: list[Bounded(Action, "determinants")] = Field(
+        [], description="identifiants des déterminants de santé", max_length=MAX_ITEMS
+    )
+    communes: list[Bounded(Action, "communes")] = Field(
+        [], description="codes INSEE des communes d’intervention (dans le périmètre)", max_length=MAX_ITEMS
+    )
 
 
 class ValueIn(Schema):
-    period: str = Field(description="période : 2026, 2026-S1, 2026-T3 ou 2026-05")
-    target: Decimal | None = Field(None, description="cible")
-    actual: Decimal | None = Field(None, description="valeur constatée")
-    numerator: Decimal | None = Field(None, description="numérateur (avec le dénominateur)")
-    denominator: Decimal | None = Field(None, description="dénominateur (avec le numérateur)")
-    comment: str = Field("", description="commentaire")
-    source: str = Field("", description="source")
+    period: Bounded(IndicatorValue, "period") = Field(
+        description="période : 2026, 2026-S1, 2026-T3 ou 2026-05"
+    )
+    target: Bounded(IndicatorValue, "target") | None = Field(None, description="cible")
+    actual: Bounded(IndicatorValue, "actual") | None = Field(None, description="valeur constatée")
+    numerator: Bounded(IndicatorValue, "numerator") | None = Field(
+        None, description="numérateur (avec le dénominateur)"
+    )
+    denominator: Bounded(IndicatorValue, "denominator") | None = Field(
+        None, description="dénominateur (avec le numérateur)"
+    )
+    comment: Bounded(IndicatorValue, "comment") = Field("", description="commentaire")
+    source: Bounded(IndicatorValue, "source") = Field("", description="source")
     version: int | None = Field(
         None,
         ge=0,
@@ -582,14 +610,14 @@ def _lookups(contract: Contract, payload: FicheIn) -> tuple[dict, list[str]]:
 )
 def api_search(
     request,
-    q: str = "",
-    region: str = "",
-    public: str = "",
-    intervention: str = "",
-    theme: str = "",
-    type: str = "",
-    statut: str = "",
-    page: int = 1,
+    q: Text(MAX_QUERY_LENGTH) = "",
+    region: Text(FILTER_LENGTH) = "",
+    public: Text(FILTER_LENGTH) = "",
+    intervention: Text(FILTER_LENGTH) = "",
+    theme: Text(FILTER_LENGTH) = "",
+    type: Text(FILTER_LENGTH) = "",
+    statut: Text(FILTER_LENGTH) = "",
+    page: Page = 1,
 ):
     """Les fiches actions non confidentielles des contrats publiés, de tous les contrats (comme la page
     /fiches/) : chaque mot de ``q`` doit commencer un mot de la fiche (sans tenir compte des accents ni
@@ -679,7 +707,7 @@ def api_plan(request, public_id: UUID):
     response={200: FicheOut, 404: ErrorOut},
     summary="Une fiche action, en détail",
 )
-def api_fiche(request, public_id: UUID, pk: int):
+def api_fiche(request, public_id: UUID, pk: Id):
     """Tous les champs de la fiche, avec ses sous-actions, étapes, notes de suivi, documents et liens,
     lignes de financement et indicateurs (avec leurs valeurs). Une fiche confidentielle répond 404 à qui
     n’est pas partie au contrat."""
@@ -748,7 +776,7 @@ def api_create_fiche(request, public_id: UUID, payload: FicheIn):
     auth=django_auth,
     summary="Enregistrer la valeur d’un indicateur",
 )
-def api_record_value(request, public_id: UUID, indicator_id: int, payload: ValueIn):
+def api_record_value(request, public_id: UUID, indicator_id: Id, payload: ValueIn):
     """Enregistre la cible et la valeur constatée d’un indicateur pour une période (201), ou remplace
     celles de cette période (200) en renvoyant sa ``version`` (sinon 409 avec la valeur actuelle : rien
     n’est écrasé sans le savoir) ; réservé au ou à la coordinateur·rice du contrat et au ou à la pilote de

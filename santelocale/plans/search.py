@@ -24,7 +24,7 @@ from santelocale.plans.enums import ActionStatus, Vocabulary
 from santelocale.plans.models import Action, Section, Term
 from santelocale.plans.services import PlanError, axis_of
 from santelocale.territories.models import Region
-from santelocale.utils.text import fold
+from santelocale.utils.text import fold, search_words
 
 PER_PAGE = 20
 EXCERPT_LENGTH = 300
@@ -69,7 +69,7 @@ class SearchFilters:
 
     @property
     def words(self) -> list[str]:
-        return fold(self.text).split()
+        return search_words(self.text)
 
     @property
     def is_empty(self) -> bool:

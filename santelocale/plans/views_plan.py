@@ -44,7 +44,7 @@ from santelocale.plans.models import Action, FundingLine, Section
 from santelocale.plans.services import PlanError, delete_section, save_section, section_tree
 from santelocale.plans.views_common import get_contract, plan_context
 from santelocale.utils.spreadsheet import spreadsheet_csv
-from santelocale.utils.text import fold
+from santelocale.utils.text import fold, search_words
 from santelocale.utils.versioning import VersionConflict
 
 VALUE_REFUSAL = (
@@ -220,7 +220,7 @@ def _filter(contract, user, filters: dict, tree, today) -> list[Action]:
         actions = actions.filter(status=ActionStatus.BLOCKED)
     if filters.get("confidentielle"):
         actions = actions.filter(is_confidential=True)
-    for word in fold(filters.get("q", "")).split():
+    for word in search_words(filters.get("q", "")):
         actions = actions.filter(search_text__contains=" " + word)
     rows = list(actions)
     if filters.get("retard"):

@@ -1,5 +1,6 @@
 """API routers of the territories app."""
 
+from typing import Annotated
 from uuid import UUID
 
 from django.shortcuts import get_object_or_404
@@ -17,6 +18,8 @@ from santelocale.territories.services import (
     save_perimeter,
     search_territories,
 )
+from santelocale.utils.bounds import FILTER_LENGTH, LONG_TEXT, MAX_ITEMS, Bounded, Text
+from santelocale.utils.text import MAX_QUERY_LENGTH
 
 territories_router = Router(tags=["territoires"])
 perimeters_router = Router(tags=["périmètres"], auth=django_auth)
@@ -66,15 +69,19 @@ class DatasetOut(Schema):
 
 
 class ComponentIn(Schema):
-    kind: str = Field(description="commune, epci, departement ou qpv")
-    code: str
+    kind: Text(FILTER_LENGTH) = Field(description="commune, epci, departement ou qpv")
+    code: Text(FILTER_LENGTH) = Field(description="code INSEE, SIREN ou code du QPV")
 
 
 class PerimeterIn(Schema):
-    name: str
-    description: str = ""
-    components: list[ComponentIn] = []
-    codes: str = Field("", description="codes séparés par des virgules ou des espaces (type deviné)")
+    name: Bounded(Perimeter, "name") = Field(description="nom du périmètre")
+    description: Bounded(Perimeter, "description") = Field("", description="description")
+    components: list[ComponentIn] = Field(
+        [], description="territoires qui le composent", max_length=MAX_ITEMS
+    )
+    codes: Text(LONG_TEXT) = Field(
+        "", description="codes séparés par des virgules ou des espaces (type deviné)"
+    )
 
 
 class PerimeterOut(Schema):
@@ -87,7 +94,7 @@ class PerimeterOut(Schema):
     bbox: list[float]
 
 
-class ErrorOut(Schema):
+class PerimeterErrorOut(Schema):
     detail: str
     unknown: list[str] = []
 
@@ -95,9 +102,14 @@ class ErrorOut(Schema):
 @territories_router.get(
     "/territoires/recherche", response=list[SearchResultOut], summary="Rechercher un territoire"
 )
-def api_search(request, q: str, niveau: str | None = None, limit: int = 20):
+def api_search(
+    request,
+    q: Text(MAX_QUERY_LENGTH),
+    niveau: Text(FILTER_LENGTH) | None = None,
+    limit: Annotated[int, Field(ge=1, le=100)] = 20,
+):
     levels = [niveau] if niveau in Level.values else None
-    return search_territories(q, levels=levels, limit=min(max(limit, 1), 100))
+    return search_territories(q, levels=levels, limit=limit)
 
 
 @territories_router.get("/regions", response=list[RegionOut], summary="Régions du COG 2026")
@@ -107,10 +119,10 @@ def api_regions(request):
 
 @territories_router.get(
     "/territoires/{level}/{code}",
-    response={200: TerritoryOut, 404: ErrorOut},
+    response={200: TerritoryOut, 404: PerimeterErrorOut},
     summary="Fiche d’un territoire",
 )
-def api_territory(request, level: str, code: str):
+def api_territory(request, level: Text(FILTER_LENGTH), code: Text(FILTER_LENGTH)):
     try:
         page = describe_territory(get_territory(level, code))
     except LookupError:
@@ -142,7 +154,9 @@ def api_perimeter(request, public_id: UUID):
     return get_object_or_404(Perimeter.objects.restrict(request.user, "view"), public_id=public_id)
 
 
-@perimeters_router.post("", response={201: PerimeterOut, 422: ErrorOut}, summary="Créer un périmètre")
+@perimeters_router.post(
+    "", response={201: PerimeterOut, 422: PerimeterErrorOut}, summary="Créer un périmètre"
+)
 def api_create_perimeter(request, payload: PerimeterIn):
     if not request.user.has_perm("territories.add_perimeter"):
         raise HttpError(403, "Vous ne pouvez pas créer de périmètre.")

@@ -1,7 +1,9 @@
 from django import forms
 
+from santelocale.utils.forms import BoundedFieldsMixin
 
-class PerimeterForm(forms.Form):
+
+class PerimeterForm(BoundedFieldsMixin, forms.Form):
     """Name and description of a perimeter; its territories come as ``component`` values or pasted codes."""
 
     name = forms.CharField(

@@ -4,16 +4,72 @@ import uuid
 import warnings
 
 from django import forms
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from dsfr.forms import DsfrBaseForm
 
+from santelocale.utils.bounds import LONG_TEXT, MAX_ID
 from santelocale.utils.idempotency import create_once
 
+#: The range of an integer column (PostgreSQL's ``integer``, the narrower of the two databases).
+INTEGER_RANGE = (-(2**31), 2**31 - 1)
 
-class Form(DsfrBaseForm):
+
+def _refuse_overflow(field: forms.ModelChoiceField):
+    """Wrap ``field.clean`` so that an id past 64 bits is an invalid choice, not a database overflow."""
+    clean = field.clean
+
+    def bounded_clean(value):
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            text = str(item or "").strip()
+            if text.lstrip("-").isdigit() and not 0 < int(text) <= MAX_ID:
+                raise forms.ValidationError(
+                    "Choix invalide : cet identifiant n’existe pas.", code="invalid_choice"
+                )
+        return clean(value)
+
+    field.clean = bounded_clean
+
+
+def bound_fields(form: forms.BaseForm) -> None:
+    """Give every field of ``form`` a bound its column can hold, when it was declared without one.
+
+    A text field without ``max_length`` gets 20,000 characters (text columns; varchar fields declare their
+    own length, see tests/test_consistency.py), an integer field the range of an integer column, a choice
+    of objects refuses ids past 64 bits. Django's ``CharField`` already refuses NUL bytes. Without these,
+    « 1e20 » people or scripts type became a 500 (SQLite: integer overflow) or a truncated value.
+    """
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField) and field.max_length is None:
+            field.max_length = LONG_TEXT
+            field.validators.append(MaxLengthValidator(LONG_TEXT))
+        elif isinstance(field, forms.IntegerField) and not isinstance(
+            field, forms.DecimalField | forms.FloatField
+        ):
+            low, high = INTEGER_RANGE
+            if field.min_value is None:
+                field.min_value = low
+                field.validators.append(MinValueValidator(low))
+            if field.max_value is None:
+                field.max_value = high
+                field.validators.append(MaxValueValidator(high))
+        elif isinstance(field, forms.ModelChoiceField):
+            _refuse_overflow(field)
+
+
+class BoundedFieldsMixin:
+    """A form whose fields are bounded by :func:`bound_fields` (mix into a plain ``forms.Form``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_fields(self)
+
+
+class Form(BoundedFieldsMixin, DsfrBaseForm):
     """A DSFR-rendered form that marks the optional fields (« facultatif »), as the DSFR recommends.
 
     Required-field messages are French (Django's translation) and dates are entered as ``JJ/MM/AAAA`` or
-    with the browser's date picker.
+    with the browser's date picker. Every field is bounded (:func:`bound_fields`).
     """
 
     def get_context(self):

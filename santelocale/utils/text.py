@@ -23,3 +23,15 @@ def fold(text: str) -> str:
 def search_text(*parts) -> str:
     """Return the folded text a territory is found by, framed by spaces so whole words can be matched."""
     return " " + " ".join(fold(str(part)) for part in parts if part) + " "
+
+
+#: A search reads this many characters and words of its query, and ignores the rest: each word is one
+#: more condition in the SQL (SQLite refuses past about 1,000: « Expression tree is too large ») and costs
+#: time, while nobody types more than a few words to find a place or a fiche.
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 10
+
+
+def search_words(query: str) -> list[str]:
+    """The folded words of a search ``query``: those of its first 200 characters, 10 at most."""
+    return fold((query or "")[:MAX_QUERY_LENGTH]).split()[:MAX_QUERY_WORDS]

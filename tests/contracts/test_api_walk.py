@@ -53,7 +53,8 @@ def _post_table(c, body=1):
         f"{API}/{c}/instances": ({"kind": "INCONNU", "name": "X"}, WRITE_DRAFT),
         f"{API}/{c}/instances/{body}/membres": ({"person": "X", "role": "INCONNU"}, WRITE_DRAFT),
         f"{API}/{c}/instances/{body}/reunions": (
-            {"held_on": "2025-01-01", "other_attendees": -1},
+            # valid for the schema (bounds are checked before rights), refused by the rule: unknown member
+            {"held_on": "2025-01-01", "attendees": [999999]},
             WRITE_DRAFT,
         ),
         f"{API}/{c}/contacts": ({"role": "OTHER", "name": "", "organisation": "X"}, WRITE_DRAFT),

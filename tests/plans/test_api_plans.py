@@ -206,7 +206,10 @@ def test_a_too_long_title_is_refused_in_french_and_nothing_is_written(client, pl
     before = Action.objects.count()
     response = _post(_as(client, alice), f"{API}/{plan.contract.public_id}/fiches", {"title": "x" * 301})
     assert response.status_code == 422
-    assert response.json()["messages"] == ["Le titre dépasse 300 caractères (301)."]
+    assert (
+        response.json()["detail"]
+        == "Requête invalide : corps de la requête « title » : 300 caractères au plus."
+    )
     assert Action.objects.count() == before
 
 
