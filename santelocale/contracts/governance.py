@@ -108,10 +108,11 @@ def add_meeting(
         problems.append(COMPLEX_CASES_RULE)
     if not body.keeps_no_minutes and cases_reviewed is not None:
         problems.append("Le nombre de situations examinées ne concerne que la cellule cas complexes.")
+    counts = {"other_attendees": other_attendees, "cases_reviewed": cases_reviewed}
     problems += column_problems(
         Meeting,
         {"agenda": agenda, "minutes": minutes, "decisions": decisions}
-        | {"other_attendees": other_attendees, "cases_reviewed": cases_reviewed},
+        | {name: count for name, count in counts.items() if count is None or count >= 0},  # < 0: said above
     )
     if problems:
         raise ContractError(problems)
