@@ -417,13 +417,14 @@ def add_signatory(
 
 
 def _add_signatory(contract, *, kind, name, representative, signed_on, organisation) -> Signatory:
-    problems = []
     name = name.strip()
+    # First: a name PostgreSQL cannot even compare (NUL byte) must not reach the duplicate query below.
+    problems = column_problems(Signatory, {"name": name, "representative": representative})
     if kind not in SignatoryKind.values:
         problems.append(f"Type de signataire inconnu : « {kind} ».")
     if not name:
         problems.append("Le nom de l’organisme signataire est obligatoire.")
-    if name and contract.signatories.filter(kind=kind, name__iexact=name).exists():
+    if name and not problems and contract.signatories.filter(kind=kind, name__iexact=name).exists():
         problems.append(f"« {name} » figure déjà parmi les signataires.")
     if signed_on and contract.launched_on and signed_on < contract.launched_on:
         problems.append(
@@ -435,7 +436,6 @@ def _add_signatory(contract, *, kind, name, representative, signed_on, organisat
             f"La signature de « {name} » ({format_date(signed_on)}) est postérieure à la fin du contrat "
             f"({format_date(contract.ends_on)})."
         )
-    problems += column_problems(Signatory, {"name": name, "representative": representative})
     if problems:
         raise ContractError(problems)
     try:
