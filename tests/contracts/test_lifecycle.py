@@ -238,7 +238,7 @@ def test_a_running_contract_with_a_renewal_in_preparation_is_edited_through_the_
     client.force_login(alice)
     response = client.patch(
         f"/api/contrats/{first.public_id}",
-        {"summary": "Toujours en vigueur."},
+        {"summary": "Toujours en vigueur.", "version": Contract.objects.get(pk=first.pk).version},
         content_type="application/json",
     )
     assert response.status_code == 200, response.content
