@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from santelocale.accounts.models import Organisation
+from santelocale.contracts import reading
 from santelocale.contracts.compliance import checklist
 from santelocale.contracts.enums import ContactRole, ContractKind
 from santelocale.contracts.enums import Status as ContractStatus
@@ -40,8 +41,8 @@ from santelocale.contracts.services import (
     add_link,
     add_signatory,
     add_theme,
+    confirm_signatory,
     create_contract,
-    links_of,
     remove_signatory,
     remove_theme,
     renew_contract,
@@ -129,6 +130,10 @@ class SignatoryOut(Schema):
     representative: str = Field(description="représenté par (fonction)")
     signed_on: datetime.date | None = Field(description="date de signature")
     organisation_id: int | None = Field(description="organisation correspondante sur la plateforme")
+    confirmed_at: datetime.datetime | None = Field(
+        description="participation confirmée (par l’ARS ou l’organisation) : ses membres sont alors parties "
+        "au contrat ; vide tant qu’elle ne l’est pas"
+    )
 
 
 class LinkOut(Schema):
@@ -158,9 +163,12 @@ class MemberOut(Schema):
 class MeetingOut(Schema):
     id: int = Field(description="identifiant de la réunion")
     held_on: datetime.date = Field(description="date")
-    agenda: str = Field(description="ordre du jour (vide pour une cellule cas complexes). " + NO_HEALTH_DATA)
-    minutes: str = Field(description="compte rendu (vide pour une cellule cas complexes). " + NO_HEALTH_DATA)
-    decisions: str = Field(description="décisions (vide pour une cellule cas complexes). " + NO_HEALTH_DATA)
+    agenda: str = Field(
+        description="ordre du jour (vide pour une cellule cas complexes, et pour qui n’est ni éditeur des "
+        "porteurs, ni l’ARS, ni membre de l’instance). " + NO_HEALTH_DATA
+    )
+    minutes: str = Field(description="compte rendu (mêmes réserves que l’ordre du jour). " + NO_HEALTH_DATA)
+    decisions: str = Field(description="décisions (mêmes réserves que l’ordre du jour). " + NO_HEALTH_DATA)
     attendee_ids: list[int] = Field(description="membres présents")
     other_attendees: int = Field(description="autres participants")
     cases_reviewed: int | None = Field(description="situations examinées (cellule cas complexes)")
@@ -268,7 +276,7 @@ class ContractOut(ContractSummaryOut):
     links: list[LinkOut] = Field(description="articulations avec d’autres dispositifs")
     governance: list[BodyOut] = Field(description="instances de gouvernance")
     contacts: list[ContactOut] = Field(
-        description="contacts (les non publiés : parties au contrat seulement)"
+        description="contacts (les non publiés : éditeurs des porteurs et ARS seulement)"
     )
     indicators: list[IndicatorOut] = Field(description="indicateurs d’évaluation")
     history: list[StatusChangeOut] = Field(description="changements de statut, du plus ancien au plus récent")
@@ -544,20 +552,24 @@ def _member(member: BodyMember) -> dict:
     }
 
 
-def _meeting(meeting) -> dict:
+def _meeting(meeting, *, minutes: bool = True) -> dict:
     return {
         "id": meeting.pk,
         "held_on": meeting.held_on,
-        "agenda": meeting.agenda,
-        "minutes": meeting.minutes,
-        "decisions": meeting.decisions,
+        "agenda": meeting.agenda if minutes else "",
+        "minutes": meeting.minutes if minutes else "",
+        "decisions": meeting.decisions if minutes else "",
         "attendee_ids": [member.pk for member in meeting.attendees.all()],
         "other_attendees": meeting.other_attendees,
         "cases_reviewed": meeting.cases_reviewed,
     }
 
 
-def _body(body: Body, *, insider: bool) -> dict:
+def _body(body: Body) -> dict:
+    """A body as ``reading.bodies`` prepared it: members and meetings when ``details_visible``, their
+    agenda, minutes and decisions when ``minutes_visible``."""
+    insider = getattr(body, "details_visible", True)
+    minutes = getattr(body, "minutes_visible", True)
     members = list(body.members.all())
     current = [m for m in members if m.is_current()]
     meetings = list(body.meetings.all())
@@ -572,7 +584,7 @@ def _body(body: Body, *, insider: bool) -> dict:
         "meeting_count": len(meetings),
         "last_meeting_on": max((m.held_on for m in meetings), default=None),
         "members": [_member(m) for m in members] if insider else [],
-        "meetings": [_meeting(m) for m in meetings] if insider else [],
+        "meetings": [_meeting(m, minutes=minutes) for m in meetings] if insider else [],
     }
 
 
@@ -622,6 +634,7 @@ def _signatory(signatory) -> dict:
         "representative": signatory.representative,
         "signed_on": signatory.signed_on,
         "organisation_id": signatory.organisation_id,
+        "confirmed_at": signatory.confirmed_at,
     }
 
 
@@ -651,26 +664,10 @@ def _indicator(indicator) -> dict:
 
 
 def _detail(contract: Contract, user) -> dict:
-    """Everything the contract page shows, narrowed to what ``user`` may read."""
+    """Everything the contract page shows, narrowed to what ``user`` may read (``contracts.reading``)."""
     insider = _is_insider(user, contract)
-    visible_ids = set(
-        Contract.objects.restrict(user, "view")
-        .filter(
-            Q(links__target_contract=contract) | Q(incoming_links__contract=contract) | Q(renews=contract)
-        )
-        .values_list("pk", flat=True)
-    )
-    visible_ids.add(contract.pk)
-    links = [
-        _link(link, contract)
-        for link in links_of(contract)
-        if link.contract_id in visible_ids and (link.target_contract_id or contract.pk) in visible_ids
-    ]
-    renews = contract.renews
-    if renews is not None and not user.has_perm("contracts.view_contract", renews):
-        renews = None
-    contacts = contract.contacts.all() if insider else contract.contacts.filter(is_public=True)
-    bodies = contract.bodies.prefetch_related("members", "meetings__attendees")
+    renews = reading.renews(contract, user)
+    bodies = reading.bodies(contract, user)
     return {
         **_summary(contract),
         "version": contract.version,
@@ -678,7 +675,7 @@ def _detail(contract: Contract, user) -> dict:
         "summary": contract.summary,
         "generation_label": contract.generation_label,
         "renews": _ref(renews) if renews is not None else None,
-        "renewals": [_ref(r) for r in contract.renewals.all() if r.pk in visible_ids],
+        "renewals": [_ref(r) for r in reading.renewals(contract, user)],
         "perimeter": {
             "id": contract.perimeter.public_id,
             "name": contract.perimeter.name,
@@ -695,15 +692,15 @@ def _detail(contract: Contract, user) -> dict:
         "is_overdue": contract.is_overdue(),
         "source": contract.source,
         "themes": [_theme(t) for t in contract.themes.all()],
-        "signatories": [_signatory(s) for s in contract.signatories.all()],
-        "links": links,
-        "governance": [_body(b, insider=insider) for b in bodies],
-        "contacts": [_contact(c) for c in contacts],
-        "indicators": [_indicator(i) for i in contract.indicators.all()],
+        "signatories": [_signatory(s) for s in reading.signatories(contract, user)],
+        "links": [_link(link, contract) for link in reading.links(contract, user)],
+        "governance": [_body(b) for b in bodies],
+        "contacts": [_contact(c) for c in reading.contacts(contract, user)],
+        "indicators": [_indicator(i) for i in reading.indicators(contract, user)],
         "history": [
             _status_change(c, insider=insider) for c in contract.status_changes.select_related("changed_by")
         ],
-        "compliance": [_item(item) for item in checklist(contract)],
+        "compliance": [_item(item) for item in checklist(contract, user)],
         "can_change": user.has_perm("contracts.change_contract", contract),
         "can_sign": user.has_perm("contracts.sign_contract", contract),
     }
@@ -928,7 +925,7 @@ def api_renew(request, public_id: UUID, payload: RenewalIn):
 )
 def api_compliance(request, public_id: UUID):
     """Each item of the checklist: whether it holds, whether it blocks the signature, why, and its text."""
-    return [_item(item) for item in checklist(_visible(request, public_id))]
+    return [_item(item) for item in checklist(_visible(request, public_id), request.user)]
 
 
 # --- Signatories ------------------------------------------------------------------------------------
@@ -955,10 +952,39 @@ def api_add_signatory(request, public_id: UUID, payload: SignatoryIn):
             representative=payload.representative,
             signed_on=payload.signed_on,
             organisation=organisation,
+            user=request.user,
         )
     except ContractError as exc:
         return _refused(exc.messages)
     return Status(201, _signatory(signatory))
+
+
+@contracts_router.post(
+    "/{uuid:public_id}/signataires/{int:signatory_id}/confirmation",
+    response={200: SignatoryOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=django_auth,
+    summary="Confirmer la participation d’un signataire",
+)
+def api_confirm_signatory(request, public_id: UUID, signatory_id: int):
+    """The contract's ARS, or an editor of the signatory organisation, confirms that it signs: its members
+    then take part in the contract (drafts, governance). Until then they see what the public sees."""
+    signatory = (
+        Signatory.objects.select_related("contract", "organisation")
+        .filter(contract__public_id=public_id, pk=signatory_id)
+        .first()
+    )
+    may_confirm = signatory is not None and request.user.has_perm("contracts.confirm_signatory", signatory)
+    if not may_confirm:
+        contract = _visible(request, public_id)  # 404 for a contract the user may not see
+        if not contract.signatories.filter(pk=signatory_id).exists():
+            raise HttpError(404, "Ce contrat n’a pas ce signataire.")
+    try:
+        confirm_signatory(signatory, user=request.user)
+    except PermissionError as exc:
+        raise HttpError(403, str(exc)) from exc
+    except ContractError as exc:
+        return _refused(exc.messages)
+    return Status(200, _signatory(signatory))
 
 
 @contracts_router.delete(
@@ -1067,7 +1093,7 @@ def api_add_body(request, public_id: UUID, payload: BodyIn):
         body = add_body(contract, kind=payload.kind, name=payload.name, mandate=payload.mandate)
     except ContractError as exc:
         return _refused(exc.messages)
-    return Status(201, _body(body, insider=True))
+    return Status(201, _body(body))
 
 
 @contracts_router.post(

@@ -3,8 +3,9 @@ it comes from. A failing *blocking* item prevents the signature (``lifecycle``).
 
 from dataclasses import dataclass
 
+from santelocale.contracts import reading
 from santelocale.contracts.enums import FOUR_QUARTS, ContractKind, LinkKind, MemberRole, Quart, SignatoryKind
-from santelocale.contracts.models import BodyMember, Contract, ContractLink
+from santelocale.contracts.models import BodyMember, Contract
 from santelocale.plans.coverage import mental_health_sections, plan_theme_ids
 
 
@@ -31,12 +32,9 @@ MENTAL_HEALTH_REFERENCE = (
 )
 
 
-def _mental_health_volet(contract: Contract) -> Item:
-    volets = ContractLink.objects.filter(
-        kind=LinkKind.MENTAL_HEALTH_VOLET, target_contract=contract
-    ).select_related("contract")
+def _mental_health_volet(contract: Contract, user) -> Item:
     theme = contract.themes.filter(is_mental_health=True).first()
-    names = [f"CLSM « {link.contract.name} »" for link in volets]
+    names = reading.mental_health_volets(contract, user)
     if theme is not None:
         names.append(f"socle « {theme.label} »")
     names += [f"axe « {section.label} » du plan d’action" for section in mental_health_sections(contract)]
@@ -184,14 +182,18 @@ def _city_contract(contract: Contract) -> Item | None:
     )
 
 
-def checklist(contract: Contract) -> list[Item]:
-    """The checklist for ``contract``: CLS items (mental-health volet, signatories, indicators, socles,
-    contrat de ville when it has QPV) or CLSM items (four quarts, indicators, PTSM)."""
+def checklist(contract: Contract, user) -> list[Item]:
+    """The checklist for ``contract`` as ``user`` reads it: CLS items (mental-health volet, signatories,
+    indicators, socles, contrat de ville when it has QPV) or CLSM items (four quarts, indicators, PTSM).
+
+    Every item holds or fails the same for everyone; only the names of linked contracts ``user`` may not
+    read are withheld (``reading.mental_health_volets``). ``user=None`` is the platform itself (the
+    signature's preconditions), which reads everything."""
     if contract.kind == ContractKind.CLSM:
         items = [_four_quarts(contract), _indicators(contract), _ptsm(contract)]
     else:
         items = [
-            _mental_health_volet(contract),
+            _mental_health_volet(contract, user),
             _signatories(contract),
             _indicators(contract),
             _themes(contract),
@@ -202,5 +204,6 @@ def checklist(contract: Contract) -> list[Item]:
     return items
 
 
-def blocking_failures(contract: Contract) -> list[Item]:
-    return [item for item in checklist(contract) if item.blocking and not item.ok]
+def blocking_failures(contract: Contract, user=None) -> list[Item]:
+    """The failing blocking items (names as ``user`` may read them; all of them when None)."""
+    return [item for item in checklist(contract, user) if item.blocking and not item.ok]

@@ -16,6 +16,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from santelocale.accounts.models import Organisation
 from santelocale.accounts.services import DEMO_DOMAIN
@@ -766,9 +767,13 @@ def _load_signatories(contract: Contract, rows, organisations: dict) -> None:
         organisation = organisations.get(organisation)
         signatory = contract.signatories.filter(kind=kind, name=name).first()
         if signatory is None:
-            add_signatory(
+            signatory = add_signatory(
                 contract, kind=kind, name=name, representative=representative, organisation=organisation
             )
+            if organisation is not None:
+                # The demo's partners have confirmed that they sign (as the ARS would have on the page).
+                signatory.confirmed_at = timezone.now()
+                signatory.save(update_fields=["confirmed_at"])
         else:
             _sync(signatory, representative=representative, organisation=organisation)
 

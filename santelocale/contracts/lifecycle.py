@@ -77,12 +77,15 @@ class Option:
         return not self.blockers
 
 
-def _preconditions(contract: Contract, transition: Transition, effective_on: datetime.date) -> list[str]:
-    """What must hold for ``transition`` besides the user's rights (French messages)."""
+def _preconditions(
+    contract: Contract, transition: Transition, effective_on: datetime.date, user=None
+) -> list[str]:
+    """What must hold for ``transition`` besides the user's rights (French messages, naming linked
+    contracts as ``user`` may read them)."""
     problems = []
     if transition.target == Status.SIGNED:
-        problems += [f"{item.label} : {item.detail}" for item in blocking_failures(contract)]
-        signed_on = contract.signed_on or effective_on
+        problems += [f"{item.label} : {item.detail}" for item in blocking_failures(contract, user)]
+        signed_on = effective_on
         problems += date_problems(
             launched_on=contract.launched_on,
             signed_on=signed_on,
@@ -114,7 +117,7 @@ def options_for(contract: Contract, user) -> list[Option]:
             and user.has_perm(transition.permission, contract)
         ):
             continue
-        options.append(Option(transition, _preconditions(contract, transition, datetime.date.today())))
+        options.append(Option(transition, _preconditions(contract, transition, datetime.date.today(), user)))
     return options
 
 
@@ -128,6 +131,9 @@ def change_status(
     blocking item of the compliance checklist or dates out of order. Signing fills in the signature date
     (the effective date), the start (the signature) and the end (five years later) when they are empty.
     """
+    if target == Status.SIGNED and effective_on is None and contract.signed_on:
+        # The signature date entered beforehand is the date the log records for the signature.
+        effective_on = contract.signed_on
     effective_on = effective_on or datetime.date.today()
     if target not in Status.values:
         raise ContractError(f"Statut inconnu : « {target} ».")
@@ -147,7 +153,7 @@ def change_status(
         problems.append("Indiquez le motif du changement de statut.")
     if effective_on > datetime.date.today():
         problems.append(f"La date d’effet ({format_date(effective_on)}) ne peut pas être dans le futur.")
-    problems += _preconditions(contract, transition, effective_on)
+    problems += _preconditions(contract, transition, effective_on, user)
     if problems:
         raise ContractError(problems)
     with transaction.atomic():
@@ -157,7 +163,8 @@ def change_status(
                 "Le statut du contrat vient d’être modifié par quelqu’un d’autre : rechargez la page."
             )
         if target == Status.SIGNED:
-            contract.signed_on = contract.signed_on or effective_on
+            # The contract's signature date and the log's signature move always agree.
+            contract.signed_on = effective_on
             contract.starts_on = contract.starts_on or contract.signed_on
             contract.ends_on = contract.ends_on or default_end(contract.starts_on)
         previous = contract.status

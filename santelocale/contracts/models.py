@@ -219,6 +219,17 @@ class Signatory(Versioned):
     )
     representative = models.CharField("représenté par (fonction)", max_length=255, blank=True)
     signed_on = models.DateField("date de signature", null=True, blank=True)
+    #: An organisation named as signatory takes part in the contract (reads its drafts and governance) only
+    #: once the contract's ARS, or the organisation itself, has confirmed it signs.
+    confirmed_at = models.DateTimeField("participation confirmée le", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="participation confirmée par",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -231,6 +242,10 @@ class Signatory(Versioned):
 
     def __str__(self):
         return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
 
 class ContractLink(models.Model):
@@ -314,6 +329,15 @@ class BodyMember(Versioned):
     quart = models.CharField("quart (CLSM)", max_length=16, choices=Quart.choices, blank=True)
     term_starts_on = models.DateField("début du mandat", null=True, blank=True)
     term_ends_on = models.DateField("fin du mandat", null=True, blank=True)
+    #: The member's account, when they have one: a body's members read its meetings' minutes.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="compte sur la plateforme",
+        null=True,
+        blank=True,
+        related_name="body_seats",
+        on_delete=models.SET_NULL,
+    )
     history = HistoricalRecords()
 
     class Meta:

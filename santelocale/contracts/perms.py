@@ -1,22 +1,31 @@
-"""Who may see and change contracts.
+"""Who may see and change contracts (the rights table: docs/permissions.md).
 
 - The public (and everyone) reads **published** contracts.
-- A draft (not published) is read by the members of its porteur collectivités, of its signatory
-  organisations (partners), and of the ARS of its région (regional seat and every delegation), and by the
-  pilots of the fiches actions of its plan.
+- A draft (not published) is read by its **parties**: the members of its porteur collectivités, of the ARS
+  of its région (regional seat and every delegation), of its signatory organisations **once their
+  participation is confirmed** (``Signatory.confirmed_at``: by the contract's ARS or by the organisation
+  itself, ``contracts.confirm_signatory``), and the pilots of the fiches actions of its plan. An organisation
+  merely named as signatory gets nothing more than the public.
 - A contract is changed by an editor (admin, coordinator, ARS officer) of one of its porteurs, by an editor
   of the regional ARS, or by an editor of the ARS delegation of its département; and by superusers.
-- Recording a signature (moving to « signé », or back from it) is reserved to the ARS: the ARS is the
-  contracting authority (article L1434-17 du code de la santé publique).
+- Recording a signature (moving to « signé », or back from it), and the signature data (the signature date;
+  once signed, the period of validity) is reserved to the ARS: the ARS is the contracting authority
+  (article L1434-17 du code de la santé publique). The services enforce it for the pages and the API.
 - Anyone holding an editing role somewhere may create a contract, for a collectivité they edit for (a
   coordinator names their own collectivité) or, as the ARS, for any collectivité of its région
   (``porteur_candidates``); only the ARS records a contract that is already signed. The services enforce
   this for the pages and the API alike.
 - A région's mandatory themes (« socles ») are maintained by an administrator of that région's ARS.
 Everything else (signatories, links, governance, contacts, indicators) follows « change ».
-- The composition of bodies, meetings, unpublished contacts and the authors of status changes are shown to
-  the contract's parties and editors only (« view_governance_details »); the public sees that bodies exist,
-  how many members and meetings they have, and whether the CLSM's four quarts are present.
+- The composition of bodies, meetings (date, attendees) and the authors of status changes are shown to the
+  contract's parties (« view_governance_details »); the public sees that bodies exist, how many members and
+  meetings they have, and whether the CLSM's four quarts are present.
+- **Confidential content** — unpublished contacts, confidential fiches, meetings' agenda, minutes and
+  decisions — is read by the porteurs' editors and the ARS of the région (« view_confidential ») and by the
+  people concerned: a fiche's pilot reads that fiche (``plans.perms``), a body's members (by the account
+  linked to their seat) read its minutes (« view_minutes »).
+What each page, API answer and document reads of a contract's related objects is defined once, per object
+and user, in ``contracts.reading``.
 """
 
 from dataclasses import dataclass
@@ -94,7 +103,11 @@ def is_party(user, contract):
     scope = scope_of(user)
     if contract.region_id in scope.ars_regions or _porteur_ids(contract) & scope.organisations:
         return True
-    signatory_orgs = {s.organisation_id for s in contract.signatories.all() if s.organisation_id}
+    # A signatory organisation takes part only once confirmed (by the ARS or by itself): naming an
+    # organisation must not hand its members the contract's drafts and governance.
+    signatory_orgs = {
+        s.organisation_id for s in contract.signatories.all() if s.organisation_id and s.confirmed_at
+    }
     if signatory_orgs & scope.organisations:
         return True
     # The pilot of a fiche action of its plan takes part in the contract (plans.perms).
@@ -119,6 +132,17 @@ def is_porteur_editor(user, contract):
 
 
 @rules.predicate
+def sees_confidential(user, contract):
+    """An editor of a porteur, or a member of the ARS of the contract's région (seat or delegation)."""
+    if contract is None:
+        return False
+    scope = scope_of(user)
+    return contract.region_id in scope.ars_regions or bool(
+        _porteur_ids(contract) & scope.editor_organisations
+    )
+
+
+@rules.predicate
 def has_editor_role(user):
     return bool(scope_of(user).editor_organisations)
 
@@ -140,6 +164,49 @@ rules.add_perm(
     "contracts.view_governance_details",
     rules.is_authenticated & (rules.is_superuser | can_change_contract | is_party),
 )
+# Unpublished contacts, confidential fiches and minutes: the porteurs' editors and the ARS only (plus, for
+# a fiche its pilot and for minutes the body's members: see plans.perms and ``view_minutes`` below).
+rules.add_perm(
+    "contracts.view_confidential", rules.is_authenticated & (rules.is_superuser | sees_confidential)
+)
+
+
+@rules.predicate
+def is_body_member(user, body):
+    return body is not None and user.is_authenticated and body.members.filter(user=user).exists()
+
+
+@rules.predicate
+def sees_body_contract_confidential(user, body):
+    return body is not None and sees_confidential(user, body.contract)
+
+
+# A meeting's agenda, minutes and decisions: the people above, and the members of the body (by account).
+rules.add_perm(
+    "contracts.view_minutes",
+    rules.is_authenticated & (rules.is_superuser | sees_body_contract_confidential | is_body_member),
+)
+
+
+@rules.predicate
+def is_signatory_ars(user, signatory):
+    return signatory is not None and is_ars_editor(user, signatory.contract)
+
+
+@rules.predicate
+def edits_for_signatory_organisation(user, signatory):
+    return (
+        signatory is not None
+        and signatory.organisation_id is not None
+        and signatory.organisation_id in scope_of(user).editor_organisations
+    )
+
+
+# Confirming that an organisation signs (and so takes part): the contract's ARS, or the organisation itself.
+rules.add_perm(
+    "contracts.confirm_signatory",
+    rules.is_authenticated & (rules.is_superuser | is_signatory_ars | edits_for_signatory_organisation),
+)
 rules.add_perm("contracts.manage_themes", rules.is_authenticated & (rules.is_superuser | is_region_ars_admin))
 
 
@@ -158,7 +225,7 @@ def restrict_contracts(queryset, user, action: str = "view"):
             Q(is_published=True)
             | Q(region_id__in=scope.ars_regions)
             | Q(porteurs__in=scope.organisations)
-            | Q(signatories__organisation__in=scope.organisations)
+            | Q(signatories__organisation__in=scope.organisations, signatories__confirmed_at__isnull=False)
             | Q(actions__pilot_user=user.pk, actions__deleted_at__isnull=True)
         )
     elif action == "sign":
@@ -168,6 +235,39 @@ def restrict_contracts(queryset, user, action: str = "view"):
     if not user.is_authenticated:
         condition = Q(is_published=True) if action == "view" else Q(pk__in=[])
     return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
+
+
+def confidential_contracts(user):
+    """The contracts whose confidential content (unpublished contacts, confidential fiches, minutes)
+    ``user`` reads as a whole: as an editor of a porteur, or as a member of the ARS of its région."""
+    from santelocale.contracts.models import Contract
+
+    if user.is_authenticated and user.is_superuser:
+        return Contract.objects.all()
+    if not user.is_authenticated:
+        return Contract.objects.none()
+    scope = scope_of(user)
+    return Contract.objects.filter(
+        Q(region_id__in=scope.ars_regions) | Q(porteurs__in=scope.editor_organisations)
+    )
+
+
+def party_contracts(user):
+    """The contracts ``user`` takes part in (``is_party``): the porteurs' members, the ARS of the
+    région, the members of a confirmed signatory organisation, the pilots of a fiche."""
+    from santelocale.contracts.models import Contract
+
+    if user.is_authenticated and user.is_superuser:
+        return Contract.objects.all()
+    if not user.is_authenticated:
+        return Contract.objects.none()
+    scope = scope_of(user)
+    return Contract.objects.filter(
+        Q(region_id__in=scope.ars_regions)
+        | Q(porteurs__in=scope.organisations)
+        | Q(signatories__organisation__in=scope.organisations, signatories__confirmed_at__isnull=False)
+        | Q(actions__pilot_user=user.pk, actions__deleted_at__isnull=True)
+    )
 
 
 def ars_regions_of(scope: Scope) -> set[str]:
@@ -204,3 +304,8 @@ def is_ars_for(user, *, region, department) -> bool:
     return region.pk in scope.ars_editor_regions or (
         department is not None and department.pk in scope.ars_editor_departments
     )
+
+
+def can_sign(user, contract) -> bool:
+    """True when ``user`` records signatures for ``contract`` (its ARS; superusers)."""
+    return user.has_perm("contracts.sign_contract", contract)

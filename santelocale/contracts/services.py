@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass, fields
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from santelocale.accounts.models import Organisation
 from santelocale.contracts import perms
@@ -326,12 +327,61 @@ def create_contract(
     return contract
 
 
+def _signature_checks(contract: Contract, *, user, data: ContractData, problems: list[str]) -> list:
+    """The signature data (the signature date; once signed, the period of validity) is the ARS's: refuse
+    (``PermissionError``) anyone else changing it. Once signed, the signature date *is* the effective date
+    of the signature in the status log: append to ``problems`` a date the log contradicts (before the
+    previous step, after the next one, in the future, or emptied) and return the log entries whose
+    effective date moves with it (the latest move to « signé », or the first entry of a contract recorded
+    as already signed)."""
+    signed = contract.status not in PROJECT_STATUSES
+    changed = [data.signed_on != contract.signed_on]
+    if signed:
+        ends_on = data.ends_on or default_end(data.starts_on)
+        changed += [data.starts_on != contract.starts_on, ends_on != contract.ends_on]
+    if not any(changed):
+        return []
+    if not perms.can_sign(user, contract):
+        raise PermissionError(
+            "La date de signature, et une fois le contrat signé ses dates de validité, sont enregistrées "
+            "par l’ARS : elles font foi avec le journal des statuts."
+        )
+    if not signed or data.signed_on == contract.signed_on:
+        return []
+    if data.signed_on is None:
+        problems.append("Un contrat signé garde sa date de signature.")
+        return []
+    if data.signed_on > datetime.date.today():
+        problems.append(
+            f"La date de signature ({format_date(data.signed_on)}) ne peut pas être dans le futur."
+        )
+    log = list(contract.status_changes.order_by("changed_at", "pk"))
+    position = next((i for i in range(len(log) - 1, -1, -1) if log[i].to_status == Status.SIGNED), None)
+    if position is None:
+        # Recorded already signed: its first entry took effect at the signature (``_first_effective_date``).
+        first = log[0] if log else None
+        return [first] if first is not None and first.effective_on == contract.signed_on else []
+    before = log[position - 1] if position > 0 else None
+    after = log[position + 1] if position + 1 < len(log) else None
+    if before is not None and data.signed_on < before.effective_on:
+        problems.append(
+            f"La signature ({format_date(data.signed_on)}) ne peut précéder l’étape précédente du journal "
+            f"(« {before.get_to_status_display()} », {format_date(before.effective_on)})."
+        )
+    if after is not None and data.signed_on > after.effective_on:
+        problems.append(
+            f"La signature ({format_date(data.signed_on)}) ne peut suivre l’étape suivante du journal "
+            f"(« {after.get_to_status_display()} », {format_date(after.effective_on)})."
+        )
+    return [log[position]]
+
+
 def update_contract(contract: Contract, *, user, data: ContractData) -> Contract:
     """Change a contract's description (not its status: see ``lifecycle.change_status``).
 
-    Refuses the same problems as ``create_contract``; a signed contract keeps its kind. With
-    ``data.version`` (what the user read), refuses (``VersionConflict``, nothing written) when the contract
-    has been changed since.
+    Refuses the same problems as ``create_contract``; a signed contract keeps its kind. The signature data
+    is the ARS's and stays in step with the status log (``_signature_checks``). With ``data.version`` (what
+    the user read), refuses (``VersionConflict``, nothing written) when the contract has been changed since.
     """
     _check_authority(user, data, existing_porteurs=contract.porteurs.all())
     with transaction.atomic():
@@ -339,8 +389,12 @@ def update_contract(contract: Contract, *, user, data: ContractData) -> Contract
         problems = _problems(data, contract=contract, renews=contract.renews)
         if data.kind != contract.kind and contract.status not in (Status.REFLECTION, Status.PREFIGURATION):
             problems.append("Le type d’un contrat ne peut plus changer une fois le diagnostic engagé.")
+        signature_moves = _signature_checks(contract, user=user, data=data, problems=problems)
         if problems:
             raise ContractError(problems)
+        for change in signature_moves:
+            change.effective_on = data.signed_on
+            change.save(update_fields=["effective_on"])
         _apply(contract, data)
         if contract.renews_id is None:
             contract.generation = data.generation
@@ -400,9 +454,14 @@ def add_signatory(
     representative: str = "",
     signed_on: datetime.date | None = None,
     organisation: Organisation | None = None,
+    user=None,
 ) -> Signatory:
     """Record a signatory. Refuses an unknown kind, an empty name, a party already recorded, and a
-    signature dated before the launch of the approach or after the end of the contract."""
+    signature dated before the launch of the approach or after the end of the contract.
+
+    A signatory naming an ``organisation`` of the platform is confirmed at once when ``user`` may confirm
+    it (the contract's ARS, or an editor of that organisation); otherwise it waits for that confirmation
+    (``confirm_signatory``) and gives that organisation's members nothing more than the public sees."""
     with transaction.atomic():
         # The contract locked, two identical signatories sent together are checked one after the other.
         Contract.objects.select_for_update().filter(pk=contract.pk).values_list("pk", flat=True).first()
@@ -413,10 +472,11 @@ def add_signatory(
             representative=representative,
             signed_on=signed_on,
             organisation=organisation,
+            user=user,
         )
 
 
-def _add_signatory(contract, *, kind, name, representative, signed_on, organisation) -> Signatory:
+def _add_signatory(contract, *, kind, name, representative, signed_on, organisation, user) -> Signatory:
     name = name.strip()
     # First: a name PostgreSQL cannot even compare (NUL byte) must not reach the duplicate query below.
     problems = column_problems(Signatory, {"name": name, "representative": representative})
@@ -438,23 +498,53 @@ def _add_signatory(contract, *, kind, name, representative, signed_on, organisat
         )
     if problems:
         raise ContractError(problems)
+    signatory = Signatory(
+        contract=contract,
+        kind=kind,
+        name=name,
+        representative=representative.strip(),
+        signed_on=signed_on,
+        organisation=organisation,
+    )
+    if (
+        organisation is not None
+        and user is not None
+        and user.has_perm("contracts.confirm_signatory", signatory)
+    ):
+        signatory.confirmed_at = timezone.now()
+        signatory.confirmed_by = user
     try:
         with transaction.atomic():
-            return Signatory.objects.create(
-                contract=contract,
-                kind=kind,
-                name=name,
-                representative=representative.strip(),
-                signed_on=signed_on,
-                organisation=organisation,
-            )
+            signatory.save()
     except IntegrityError as exc:
         raise ContractError(f"« {name} » figure déjà parmi les signataires.") from exc
+    return signatory
+
+
+def confirm_signatory(signatory: Signatory, *, user) -> Signatory:
+    """Confirm that ``signatory``'s organisation signs the contract, recording who and when: from then on
+    its members take part in the contract. Refuses (``PermissionError``) anyone but the contract's ARS and
+    the organisation's editors, and (``ContractError``) a signatory without an organisation of the
+    platform or already confirmed."""
+    if not user.has_perm("contracts.confirm_signatory", signatory):
+        raise PermissionError(
+            "Seule l’ARS du contrat, ou l’organisation signataire elle-même, confirme sa participation."
+        )
+    if signatory.organisation_id is None:
+        raise ContractError(f"« {signatory.name} » n’est pas une organisation de la plateforme.")
+    if signatory.confirmed_at is not None:
+        raise ContractError(f"La participation de « {signatory.name} » est déjà confirmée.")
+    signatory.confirmed_at = timezone.now()
+    signatory.confirmed_by = user
+    signatory.save(update_fields=["confirmed_at", "confirmed_by"])
+    return signatory
 
 
 def remove_signatory(signatory: Signatory) -> None:
-    """Remove a signatory; refused once the contract is signed (the signed parties are history)."""
-    if signatory.contract.status not in (
+    """Remove a signatory; refused once the contract is signed (the signed parties are history), except
+    an organisation that never confirmed it signs (naming it by mistake must be undoable)."""
+    unconfirmed = signatory.organisation_id is not None and signatory.confirmed_at is None
+    if not unconfirmed and signatory.contract.status not in (
         Status.REFLECTION,
         Status.PREFIGURATION,
         Status.DIAGNOSIS,
@@ -552,13 +642,6 @@ def remove_link(contract: Contract, link: ContractLink) -> None:
     if contract.pk not in (link.contract_id, link.target_contract_id):
         raise ContractError("Cette articulation ne concerne pas ce contrat.")
     link.delete()
-
-
-def links_of(contract: Contract) -> list[ContractLink]:
-    """Every link touching ``contract``: those it carries and those pointing to it."""
-    carried = contract.links.select_related("target_contract", "city_contract")
-    incoming = contract.incoming_links.select_related("contract")
-    return list(carried) + list(incoming)
 
 
 # --- Contacts ---------------------------------------------------------------------------------------

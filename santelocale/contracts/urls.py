@@ -16,6 +16,11 @@ urlpatterns = [
     path("contrats/<uuid:public_id>/statut/", views.contract_transition, name="transition"),
     path("contrats/<uuid:public_id>/signataires/", views.signatory_add, name="signatory_add"),
     path(
+        "contrats/<uuid:public_id>/signataires/<int:pk>/confirmer/",
+        views.signatory_confirm,
+        name="signatory_confirm",
+    ),
+    path(
         "contrats/<uuid:public_id>/signataires/<int:pk>/supprimer/",
         views.signatory_remove,
         name="signatory_remove",

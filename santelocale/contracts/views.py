@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from santelocale.contracts import compliance, lifecycle, services
+from santelocale.contracts import compliance, lifecycle, reading, services
 from santelocale.contracts.enums import PROJECT_STATUSES
 from santelocale.contracts.forms import (
     ContractForm,
@@ -130,21 +130,28 @@ def _detail_context(request, contract, **overrides):
     user = request.user
     can_change = user.has_perm("contracts.change_contract", contract)
     options = lifecycle.options_for(contract, user) if can_change else []
+    signatories = list(reading.signatories(contract, user))
     context = {
         "contract": contract,
         "can_change": can_change,
         "insider": user.has_perm("contracts.view_governance_details", contract),
-        "checklist": compliance.checklist(contract),
+        "checklist": compliance.checklist(contract, user),
         "plan": plan_overview(contract, user),
         "options": [(option, TransitionForm(initial={"target": option.target})) for option in options],
-        "status_changes": contract.status_changes.select_related("changed_by"),
-        "signatories": contract.signatories.select_related("organisation"),
-        "links": services.links_of(contract),
-        "indicators": contract.indicators.all(),
+        "status_changes": reading.status_changes(contract, user),
+        "signatories": signatories,
+        "confirmable": {
+            s.pk
+            for s in signatories
+            if not s.confirmed_at and s.organisation_id and user.has_perm("contracts.confirm_signatory", s)
+        },
+        "links": reading.links(contract, user),
+        "indicators": reading.indicators(contract, user),
         "themes": contract.themes.all(),
         "region_themes": contract.region.themes.all(),
         "porteurs": contract.porteurs.all(),
-        "renewals": contract.renewals.all(),
+        "renews": reading.renews(contract, user),
+        "renewals": reading.renewals(contract, user),
         "can_renew": can_change
         and contract.status not in PROJECT_STATUSES
         and not contract.renewals.exists(),
@@ -229,10 +236,31 @@ def signatory_add(request, public_id):
         contract,
         SignatoryForm(request.POST, prefix="signatory"),
         section="signatories",
-        save=lambda data: services.add_signatory(contract, **data),
+        save=lambda data: services.add_signatory(contract, user=request.user, **data),
         done=lambda signatory: f"Signataire « {signatory.name} » ajouté.",
         anchor="#signataires",
     )
+
+
+@login_required
+@require_POST
+def signatory_confirm(request, public_id, pk):
+    """The contract's ARS, or an editor of the signatory organisation, confirms that it signs."""
+    signatory = (
+        Signatory.objects.select_related("contract").filter(contract__public_id=public_id, pk=pk).first()
+    )
+    if signatory is None or not request.user.has_perm("contracts.confirm_signatory", signatory):
+        contract = _contract(request, public_id)  # 404 for a contract the user may not see
+        get_object_or_404(Signatory, pk=pk, contract=contract)
+        raise PermissionDenied(
+            "Seule l’ARS du contrat, ou l’organisation signataire elle-même, confirme sa participation."
+        )
+    try:
+        services.confirm_signatory(signatory, user=request.user)
+    except services.ContractError as exc:
+        return _refused(request, signatory.contract, "signatories", exc.messages)
+    messages.success(request, f"Participation de « {signatory.name} » confirmée.")
+    return redirect(signatory.contract.get_absolute_url() + "#signataires")
 
 
 @login_required

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, F, IntegerField, Prefetch, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from santelocale.contracts import reading
 from santelocale.contracts.compliance import checklist
 from santelocale.contracts.enums import ContactRole, ContractKind, MemberRole, Quart
 from santelocale.contracts.forms_governance import (
@@ -117,11 +118,6 @@ class QuartRow:
         return bool(self.members)
 
 
-def _bodies(contract: Contract) -> list[Body]:
-    meetings = Meeting.objects.prefetch_related("attendees")
-    return list(contract.bodies.prefetch_related("members", Prefetch("meetings", queryset=meetings)))
-
-
 def _panel(body: Body, contract: Contract, today: datetime.date, **state) -> BodyPanel:
     members = sorted(body.members.all(), key=lambda m: (ROLE_ORDER.get(m.role, len(ROLE_ORDER)), m.person))
     for member in members:
@@ -135,7 +131,7 @@ def _panel(body: Body, contract: Contract, today: datetime.date, **state) -> Bod
     return BodyPanel(body=body, members=members, meetings=meetings, **state)
 
 
-def _four_quarts(contract: Contract, bodies: list[Body], today: datetime.date) -> dict | None:
+def _four_quarts(contract: Contract, bodies: list[Body], today: datetime.date, user) -> dict | None:
     """For a CLSM: who seats each of the « quatre quarts » today, and the checklist's verdict on them."""
     if contract.kind != ContractKind.CLSM:
         return None
@@ -153,13 +149,8 @@ def _four_quarts(contract: Contract, bodies: list[Body], today: datetime.date) -
         QuartRow(Quart(quart).label, [m for m in current if m.quart == quart])
         for quart in (Quart.PSYCHIATRY, Quart.USERS, Quart.CAREGIVERS)
     ]
-    item = next(item for item in checklist(contract) if item.code == "four_quarts")
+    item = next(item for item in checklist(contract, user) if item.code == "four_quarts")
     return {"rows": rows, "item": item}
-
-
-def _visible_contacts(contract: Contract, can_change: bool):
-    contacts = contract.contacts.all()
-    return contacts if can_change else contacts.filter(is_public=True)
 
 
 def _context(
@@ -177,7 +168,7 @@ def _context(
     """Everything the governance page and its fragments show; ``panel_state`` maps a body's pk to the
     state of its panel (submitted form, errors, notice)."""
     today = datetime.date.today()
-    bodies = _bodies(contract)
+    bodies = reading.bodies(contract, request.user)
     panel_state = panel_state or {}
     can_change = request.user.has_perm("contracts.change_contract", contract)
     return {
@@ -185,12 +176,12 @@ def _context(
         "can_change": can_change,
         "insider": request.user.has_perm("contracts.view_governance_details", contract),
         "panels": [_panel(body, contract, today, **panel_state.get(body.pk, {})) for body in bodies],
-        "four_quarts": _four_quarts(contract, bodies, today),
+        "four_quarts": _four_quarts(contract, bodies, today, request.user),
         "body_form": body_form or BodyForm(),
         "body_kind_choices": BodyForm.kind_choices(contract),
         "body_errors": list(body_errors),
         "body_notice": body_notice,
-        "contacts": _visible_contacts(contract, can_change),
+        "contacts": reading.contacts(contract, request.user),
         "contact_form": contact_form or ContactForm(),
         "contact_errors": list(contact_errors),
         "contact_notice": contact_notice,

@@ -510,7 +510,7 @@ def _detail(request, action: Action) -> dict:
         "neighbourhoods": [{"code": q.code, "name": q.name} for q in action.neighbourhoods.order_by("name")],
         "operator": action.operator,
         "pilot_service": action.pilot_service,
-        "pilot_name": action.pilot_name,
+        "pilot_name": action.pilot_person,
         "partners": action.partners,
         "elected_referent": action.elected_referent,
         "governance": action.governance,

@@ -267,11 +267,23 @@ class Action(Versioned):
     def is_sub_action(self) -> bool:
         return self.parent_id is not None
 
+    #: Fiches read through ``restrict(user, "view")`` carry ``pilot_hidden``: true when the reader may not
+    #: read the pilot's personal name (the public, non-parties), who then reads the pilot's service.
+    pilot_hidden = False
+
     @property
     def pilot_label(self) -> str:
+        """Who pilots the fiche, as the reader may read it: the person, or (``pilot_hidden``) the service."""
+        if self.pilot_hidden:
+            return self.pilot_service or ("Pilote désigné" if self.has_pilot else "")
         if self.pilot_user_id:
             return self.pilot_user.get_full_name() or self.pilot_user.email
         return self.pilot_name
+
+    @property
+    def pilot_person(self) -> str:
+        """The named pilot(s) (free text), empty when the reader may not read personal names."""
+        return "" if self.pilot_hidden else self.pilot_name
 
     @property
     def has_pilot(self) -> bool:

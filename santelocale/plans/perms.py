@@ -1,8 +1,11 @@
 """Who may see and change action plans.
 
 - A plan is read by whoever reads its contract (``contracts.view_contract``); a **confidential** fiche only
-  by the contract's parties and editors (``contracts.view_governance_details``): never by the public, nor by
-  the members of other contracts (search, copy, exports, API).
+  by the porteurs' editors and the ARS of the région (``contracts.view_confidential``) and by its own pilot:
+  never by the public, by other parties (a reader, a partner, the pilot of another fiche), nor by the members
+  of other contracts (search, copy, exports, API).
+- A pilot's **personal name** is read by the contract's parties (``contracts.view_governance_details``);
+  the public and non-parties read the pilot's service (``pilot_names_hidden``, ``Action.pilot_label``).
 - The **coordinator** edits the whole plan: the editors (admin, coordinator, contributor) of the contract's
   porteur collectivités, and superusers (``plans.change_plan``).
 - A **pilot** (``Action.pilot_user``) edits the fiches they pilot, their sub-actions, steps, notes, funding
@@ -12,9 +15,16 @@
 """
 
 import rules
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 
-from santelocale.contracts.perms import is_ars_editor, is_porteur_editor, restrict_contracts, scope_of
+from santelocale.contracts.perms import (
+    confidential_contracts,
+    is_ars_editor,
+    is_porteur_editor,
+    party_contracts,
+    restrict_contracts,
+    scope_of,
+)
 from santelocale.plans.enums import FunderKind
 
 
@@ -33,8 +43,8 @@ def can_view_contract(user, obj):
 
 
 @rules.predicate
-def can_view_details(user, obj):
-    return obj is not None and user.has_perm("contracts.view_governance_details", _contract_of(obj))
+def can_view_confidential(user, obj):
+    return obj is not None and user.has_perm("contracts.view_confidential", _contract_of(obj))
 
 
 @rules.predicate
@@ -85,7 +95,7 @@ rules.add_perm("plans.view_plan", can_view_contract)
 rules.add_perm("plans.change_plan", rules.is_authenticated & edits_plan)
 rules.add_perm("plans.add_ars_funding", rules.is_authenticated & (edits_plan | is_ars_of))
 # On a fiche action:
-rules.add_perm("plans.view_action", can_view_contract & (~is_confidential | can_view_details))
+rules.add_perm("plans.view_action", can_view_contract & (~is_confidential | can_view_confidential | is_pilot))
 rules.add_perm("plans.change_action", rules.is_authenticated & (edits_plan | is_pilot))
 rules.add_perm("plans.delete_action", rules.is_authenticated & edits_plan)
 # On a funding line:
@@ -100,19 +110,19 @@ rules.add_perm(
 
 
 def detail_contracts(user):
-    """The contracts whose confidential content ``user`` may read (parties and editors)."""
-    from santelocale.contracts.models import Contract
+    """The contracts whose confidential fiches ``user`` reads as a whole (``contracts.view_confidential``:
+    the porteurs' editors and the ARS of the région)."""
+    return confidential_contracts(user)
 
-    if user.is_authenticated and user.is_superuser:
-        return Contract.objects.all()
-    if not user.is_authenticated:
-        return Contract.objects.none()
-    scope = scope_of(user)
-    return Contract.objects.filter(
-        Q(region_id__in=scope.ars_regions)
-        | Q(porteurs__in=scope.organisations)
-        | Q(signatories__organisation__in=scope.organisations)
-        | Q(actions__pilot_user=user.pk, actions__deleted_at__isnull=True)
+
+def pilot_names_hidden(user):
+    """An expression true for the fiches whose pilot's personal name ``user`` may not read: the public and
+    non-parties see the pilot's service, not the person (``contracts.view_governance_details``)."""
+    if user is not None and user.is_authenticated and user.is_superuser:
+        return Value(False, output_field=BooleanField())
+    return ExpressionWrapper(
+        ~Q(contract__in=party_contracts(user).values("pk")) if user is not None else Q(pk__in=[]),
+        output_field=BooleanField(),
     )
 
 
@@ -125,7 +135,14 @@ def restrict_actions(queryset, user, action: str = "view"):
         details = detail_contracts(user).values("pk")
         # A sub-action of a confidential fiche is as confidential as its fiche.
         open_to_all = Q(is_confidential=False) & (Q(parent__isnull=True) | Q(parent__is_confidential=False))
-        return queryset.filter(Q(contract__in=visible) & (open_to_all | Q(contract__in=details)))
+        # The people concerned: the pilot of a confidential fiche reads it (and its sub-actions).
+        concerned = (
+            Q(pilot_user=user.pk) | Q(parent__pilot_user=user.pk) if user.is_authenticated else Q(pk__in=[])
+        )
+        visible_actions = queryset.filter(
+            Q(contract__in=visible) & (open_to_all | Q(contract__in=details) | concerned)
+        )
+        return visible_actions.annotate(pilot_hidden=pilot_names_hidden(user))
     if action == "change":
         if user.is_authenticated and user.is_superuser:
             return queryset

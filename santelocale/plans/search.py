@@ -219,11 +219,15 @@ class Hit:
         return self.action.contract
 
 
-def hits(ids: list[int]) -> list[Hit]:
-    """The fiches ``ids`` in this order, with their contract, axis, terms and an excerpt."""
+def hits(ids: list[int], user=None) -> list[Hit]:
+    """The fiches ``ids`` in this order, with their contract, axis, terms and an excerpt; pilots' names
+    as ``user`` may read them (``plans.perms.pilot_names_hidden``)."""
+    from santelocale.plans.perms import pilot_names_hidden
+
     actions = {
         a.pk: a
         for a in Action.objects.filter(pk__in=ids)
+        .annotate(pilot_hidden=pilot_names_hidden(user))
         .select_related("contract__region", "section", "parent", "pilot_user")
         .prefetch_related("publics", "intervention_types")
     }
@@ -253,7 +257,7 @@ def search_page(*, user, filters: SearchFilters, page=1, per_page: int = PER_PAG
     where some are skipped."""
     paginator = Paginator(ranked_ids(user=user, filters=filters), per_page)
     result = paginator.get_page(page)
-    result.object_list = hits(list(result.object_list))
+    result.object_list = hits(list(result.object_list), user)
     result.pages_list = list(paginator.get_elided_page_range(result.number, on_each_side=2, on_ends=1))
     return result
 

@@ -1663,9 +1663,9 @@ def _action_cells(action: Action) -> dict:
     }
     cells["budget"] = _number(action.budget)
     pilots = []
-    if action.pilot_user_id and action.pilot_user.get_full_name().strip():
+    if action.pilot_user_id and not action.pilot_hidden and action.pilot_user.get_full_name().strip():
         pilots.append(action.pilot_user.get_full_name().strip())
-    pilots += [p.strip() for p in action.pilot_name.split(",") if p.strip() and p.strip() not in pilots]
+    pilots += [p.strip() for p in action.pilot_person.split(",") if p.strip() and p.strip() not in pilots]
     cells["pilot_name"] = ", ".join(pilots)
     cells["participation"] = action.get_participation_display() if action.participation else ""
     cells["status"] = action.get_status_display() if action.status else ""

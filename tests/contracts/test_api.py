@@ -20,7 +20,7 @@ from santelocale.contracts.models import (
     Signatory,
     StatusChange,
 )
-from santelocale.contracts.services import add_signatory, add_years
+from santelocale.contracts.services import add_signatory, add_years, confirm_signatory
 from santelocale.indicators.models import Indicator
 from santelocale.territories.services import save_perimeter
 from tests.contracts.conftest import make_ready_to_sign
@@ -123,17 +123,24 @@ def test_another_regions_ars_and_the_public_cannot_see_a_draft(client, cls_draft
         assert _as(client, user).get(f"{API}/{cls_draft.public_id}/conformite").status_code == 404
 
 
-def test_a_partner_signatory_sees_the_draft_and_its_private_contacts_but_the_public_does_not(
-    client, cls_draft, pia, cpam
+def test_a_confirmed_partner_sees_the_draft_but_not_its_private_contacts_and_the_public_neither(
+    client, cls_draft, pia, cpam, regine
 ):
-    add_signatory(cls_draft, kind="CPAM", name="CPAM du Tarn", organisation=cpam)
+    signatory = add_signatory(cls_draft, kind="CPAM", name="CPAM du Tarn", organisation=cpam)
     Contact.objects.create(
         contract=cls_draft, role="ARS_REFERENT", name="Référent·e DD", organisation="ARS", is_public=False
     )
     Contact.objects.create(contract=cls_draft, role="COORDINATOR", name="Coordination", organisation="Albi")
+    # Named but not confirmed: the partner's members see what the public sees (here: nothing).
+    assert _as(client, pia).get(f"{API}/{cls_draft.public_id}").status_code == 404
+    confirm_signatory(signatory, user=regine)
     body = _as(client, pia).get(f"{API}/{cls_draft.public_id}").json()
-    assert {c["name"] for c in body["contacts"]} == {"Référent·e DD", "Coordination"}
+    # Unpublished contacts: the porteurs' editors and the ARS only (docs/permissions.md).
+    assert {c["name"] for c in body["contacts"]} == {"Coordination"}
     assert body["can_change"] is False
+    assert _as(client, regine).get(f"{API}/{cls_draft.public_id}").json()["contacts"][0]["name"] == (
+        "Référent·e DD"
+    )
     Contract.objects.filter(pk=cls_draft.pk).update(is_published=True)
     public = _as(client, None).get(f"{API}/{cls_draft.public_id}").json()
     assert [c["name"] for c in public["contacts"]] == ["Coordination"]

@@ -1,7 +1,7 @@
 """Rights table of the contracts API (see tests/walk.py): every operation with every persona.
 
 The sample contract is a draft (not published) CLS in élaboration on Albi, carried by the Ville d’Albi, with
-the CPAM as a signatory party (so Pia, a CPAM reader, may read it). Write requests carry a payload that a
+the CPAM as a confirmed signatory party (so Pia, a CPAM reader, may read it). Write requests carry a payload that a
 service refuses: a persona allowed to act gets 422 from the rule and nothing changes, so every row can be
 walked by every persona in turn. Deletions really delete (204), and the object is put back, under the same
 id, before the next persona's request.
@@ -11,7 +11,7 @@ import pytest
 
 from santelocale.contracts.enums import ContractKind, LinkKind, SignatoryKind, Status
 from santelocale.contracts.models import Body, Contact, ContractLink, RegionalTheme, Signatory
-from santelocale.contracts.services import add_signatory
+from santelocale.contracts.services import add_signatory, confirm_signatory
 from tests.walk import DENIED, NOT_FOUND, OK, walk
 
 SAMPLE_ID = "00000000-0000-0000-0000-000000000000"
@@ -39,7 +39,7 @@ def _get_table(c):
     }
 
 
-def _post_table(c, body=1):
+def _post_table(c, body=1, signatory=1):
     """URL → (payload a rule refuses, expectations)."""
     return {
         API: (
@@ -49,6 +49,12 @@ def _post_table(c, body=1):
         f"{API}/{c}/transitions": ({"target": "COMPLETED", "reason": "Essai"}, WRITE_DRAFT),
         f"{API}/{c}/renouvellement": ({"name": "Génération 2"}, WRITE_DRAFT),
         f"{API}/{c}/signataires": ({"kind": "INCONNU", "name": "X"}, WRITE_DRAFT),
+        # The CPAM's participation is already confirmed: the ARS gets 422; the porteur and a reader of the
+        # CPAM may not confirm (only the ARS, or an editor of the organisation itself).
+        f"{API}/{c}/signataires/{signatory}/confirmation": (
+            {},
+            (ANONYMOUS, DENIED, DENIED, NOT_FOUND, CREATED_NOTHING, NOT_FOUND, DENIED),
+        ),
         f"{API}/{c}/articulations": ({"kind": "INCONNU"}, WRITE_DRAFT),
         f"{API}/{c}/instances": ({"kind": "INCONNU", "name": "X"}, WRITE_DRAFT),
         f"{API}/{c}/instances/{body}/membres": ({"person": "X", "role": "INCONNU"}, WRITE_DRAFT),
@@ -100,9 +106,10 @@ def personas(alice, bob, charlie, diane, paul, pia):
 
 
 @pytest.fixture
-def draft(make_contract, cpam):
+def draft(make_contract, cpam, regine):
     contract = make_contract(status=Status.DRAFTING)
-    add_signatory(contract, kind=SignatoryKind.CPAM, name="CPAM du Tarn", organisation=cpam)
+    signatory = add_signatory(contract, kind=SignatoryKind.CPAM, name="CPAM du Tarn", organisation=cpam)
+    confirm_signatory(signatory, user=regine)  # a confirmed partner takes part (reads the draft)
     return contract
 
 
@@ -117,7 +124,7 @@ def test_every_read_operation_answers_each_persona_as_the_rules_say(client, pers
 
 def test_every_write_operation_answers_each_persona_as_the_rules_say(client, personas, draft):
     body = Body.objects.create(contract=draft, kind="COPIL", name="COPIL")
-    posts = _post_table(draft.public_id, body.pk)
+    posts = _post_table(draft.public_id, body.pk, draft.signatories.get().pk)
     walk(
         client,
         personas,

@@ -197,8 +197,12 @@ def test_every_contract_is_published_except_one_draft_the_public_cannot_see(demo
 
 def test_the_albi_cls_passes_its_compliance_checklist_and_is_the_health_volet_of_its_city_contract(demo):
     cls = Contract.objects.get(name="CLS d’Albi")
-    assert [(item.code, item.ok) for item in checklist(cls) if not item.ok] == []
-    assert {item.code for item in checklist(cls)} >= {"mental_health_volet", "city_contract", "signatories"}
+    assert [(item.code, item.ok) for item in checklist(cls, None) if not item.ok] == []
+    assert {item.code for item in checklist(cls, None)} >= {
+        "mental_health_volet",
+        "city_contract",
+        "signatories",
+    }
     city = cls.links.get(kind=LinkKind.CITY_CONTRACT_HEALTH_VOLET).city_contract
     assert city.communes.filter(code="81004").exists()
     assert cls.period_label == "2024-2030"
@@ -212,7 +216,7 @@ def test_the_albi_cls_passes_its_compliance_checklist_and_is_the_health_volet_of
 
 def test_the_clsm_of_albi_has_its_four_quarts_its_ptsm_and_a_cell_recording_only_counts(demo):
     clsm = Contract.objects.get(name="CLSM d’Albi")
-    assert all(item.ok for item in checklist(clsm))
+    assert all(item.ok for item in checklist(clsm, None))
     steering = clsm.bodies.get(kind=BodyKind.CLSM_STEERING)
     assert set(FOUR_QUARTS) <= set(steering.members.values_list("quart", flat=True))
     chair = steering.members.get(role="CHAIR")

@@ -31,7 +31,7 @@ def complex_cases(clsm):
 
 
 def _four_quarts_item(contract):
-    return next(item for item in checklist(contract) if item.code == "four_quarts")
+    return next(item for item in checklist(contract, None) if item.code == "four_quarts")
 
 
 def _seat_the_four_quarts(body, *, chair_ends_on=None):

@@ -4,7 +4,7 @@ import pytest
 
 from santelocale.contracts.enums import SignatoryKind
 from santelocale.contracts.models import Contract
-from santelocale.contracts.services import add_signatory
+from santelocale.contracts.services import add_signatory, confirm_signatory
 from santelocale.territories.models import Department
 from santelocale.territories.services import save_perimeter
 
@@ -28,15 +28,20 @@ def everyone(alice, bob, charlie, diane, regine, paul, pia, django_user_model):
 
 
 @pytest.fixture
-def contracts(make_contract, alice, cpam):
+def contracts(make_contract, alice, regine, cpam):
     castres = save_perimeter(name="Castres", components=[{"kind": "commune", "code": "81065"}], user=alice)
     gaillac = save_perimeter(name="Gaillac", components=[{"kind": "commune", "code": "81099"}], user=alice)
+    lavaur = save_perimeter(name="Lavaur", components=[{"kind": "commune", "code": "81140"}], user=alice)
     signed_by_cpam = make_contract(name="Signé par la CPAM (test)", perimeter=gaillac)
-    add_signatory(signed_by_cpam, kind=SignatoryKind.CPAM, name="CPAM du Tarn", organisation=cpam)
+    signatory = add_signatory(signed_by_cpam, kind=SignatoryKind.CPAM, name="CPAM du Tarn", organisation=cpam)
+    confirm_signatory(signatory, user=regine)
+    named_cpam = make_contract(name="CPAM nommée, non confirmée (test)", perimeter=lavaur)
+    add_signatory(named_cpam, kind=SignatoryKind.CPAM, name="CPAM du Tarn", organisation=cpam, user=alice)
     return {
         "draft": make_contract(),
         "published": make_contract(name="Publié (test)", perimeter=castres, is_published=True),
         "signed_by_cpam": signed_by_cpam,
+        "named_cpam": named_cpam,
     }
 
 
@@ -45,6 +50,8 @@ EXPECTED_VIEW = {
     "draft": {"alice", "bob", "diane", "regine"},
     "published": set(PERSONAS),
     "signed_by_cpam": {"alice", "bob", "diane", "regine", "pia"},
+    # Naming an organisation as signatory gives its members nothing until the ARS or itself confirms.
+    "named_cpam": {"alice", "bob", "diane", "regine"},
 }
 EXPECTED_CHANGE = {"alice", "diane", "regine"}
 EXPECTED_SIGN = {"diane", "regine"}

@@ -36,6 +36,8 @@ def _post_table(draft, published):
         f"/contrats/{published}/statut/": (LOGIN, 400, DENIED, DENIED, 400, DENIED, DENIED),
         f"/contrats/{published}/signataires/": (LOGIN, 400, DENIED, DENIED, 400, DENIED, DENIED),
         f"/contrats/{published}/signataires/999999/supprimer/": (LOGIN, H, DENIED, DENIED, H, DENIED, DENIED),
+        # Confirming a signatory: the contract's ARS or the organisation itself (none here: 404 for all).
+        f"/contrats/{published}/signataires/999999/confirmer/": (LOGIN, H, H, H, H, H, H),
         f"/contrats/{published}/articulations/": (LOGIN, 400, DENIED, DENIED, 400, DENIED, DENIED),
         f"/contrats/{published}/articulations/999999/supprimer/": (
             LOGIN,

@@ -35,10 +35,10 @@ def test_a_second_load_writes_nothing(albi_cls):
 
 
 def test_the_plan_answers_the_mental_health_volet_and_every_socle(albi_cls):
-    items = {item.code: item for item in compliance.checklist(albi_cls)}
+    items = {item.code: item for item in compliance.checklist(albi_cls, None)}
     assert "Logement et santé mentale" in items["mental_health_volet"].detail
     albi_cls.themes.clear()  # the axes alone cover the four Occitanie socles
-    assert {item.code: item for item in compliance.checklist(albi_cls)}["regional_themes"].ok
+    assert {item.code: item for item in compliance.checklist(albi_cls, None)}["regional_themes"].ok
 
 
 def test_the_plan_shows_late_blocked_and_unpiloted_fiches(albi_cls):

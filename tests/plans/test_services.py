@@ -120,10 +120,10 @@ def test_section_with_fiches_cannot_be_deleted(plan):
 
 
 def test_mental_health_axis_satisfies_the_volet_only_with_a_fiche(plan):
-    item = {i.code: i for i in compliance.checklist(plan.contract)}["mental_health_volet"]
+    item = {i.code: i for i in compliance.checklist(plan.contract, None)}["mental_health_volet"]
     assert item.ok and "Santé mentale" in item.detail
     services.trash_action(plan.sism)
-    item = {i.code: i for i in compliance.checklist(plan.contract)}["mental_health_volet"]
+    item = {i.code: i for i in compliance.checklist(plan.contract, None)}["mental_health_volet"]
     assert not item.ok
 
 
@@ -134,7 +134,7 @@ def test_axis_socles_count_for_the_checklist(plan):
     data = services.SectionData.of(plan.access)
     data.themes = themes
     services.save_section(plan.contract, data, section=plan.access)
-    item = {i.code: i for i in compliance.checklist(plan.contract)}["regional_themes"]
+    item = {i.code: i for i in compliance.checklist(plan.contract, None)}["regional_themes"]
     assert item.ok, item.detail
 
 
