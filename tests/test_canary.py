@@ -181,8 +181,8 @@ def world(make_contract, alice, bob, charlie, diane, regine, paul, pia, cpam, al
         attendees=[member],
     )
     personas = {
-        "anonymous": AnonymousUser(),
         "alice": alice,
+        "anonymous": AnonymousUser(),
         "bob": bob,
         "charlie": charlie,
         "diane": diane,
@@ -341,17 +341,25 @@ def test_every_persona_reads_exactly_the_sentinels_the_rights_table_allows(clien
     assert len(page_urls) > 100 and len(api_urls) > 20  # the walk really covers the site
     problems = []
     fetched = 0
-    for persona, user in world["personas"].items():
+    urls = page_urls + api_urls
+    for persona, user in world["personas"].items():  # Alice (who may do most) first: see the pruning below
         client.logout()
         if user.is_authenticated:
             client.force_login(user)
         seen: dict[str, str] = {}
-        for url in page_urls + api_urls:
+        answered = []
+        for url in urls:
             response = client.get(url)
             fetched += 1
             assert response.status_code < 500, (persona, url, response.status_code)
+            if response.status_code != 405:
+                answered.append(url)
             for name in _seen(_text(response), by_token):
                 seen.setdefault(name, url)
+        if persona == "alice":
+            # A POST-only route answers GET with 405 whoever asks (the method is checked before the user's
+            # rights, and Alice is signed in): walked once, not ten times.
+            urls = answered
         # The PDF documents, through the HTML WeasyPrint draws them from.
         for contract in Contract.objects.restrict(user, "view").filter(
             pk__in=[c.pk for c in world["contracts"]]

@@ -23,6 +23,7 @@ from santelocale.plans.enums import (
     Vocabulary,
 )
 from santelocale.plans.models import Action, Term
+from santelocale.plans.progress import plan_actions
 from santelocale.plans.services import ActionData, FundingData, PlanError
 from santelocale.territories.models import Commune, PriorityNeighbourhood
 from santelocale.utils.forms import CreationForm, Form, VersionedForm, date_field
@@ -330,7 +331,11 @@ class ActionForm(VersionedForm, CreationForm, Form):
         help_text="Visible des seules parties du contrat : ni du public, ni des autres contrats.",
     )
 
-    def __init__(self, *args, contract, action: Action | None = None, restricted: bool = False, **kwargs):
+    def __init__(
+        self, *args, contract, user, action: Action | None = None, restricted: bool = False, **kwargs
+    ):
+        """``user`` is who fills the form: the fiches offered as parent or linked fiche are those they may
+        read (``progress.plan_actions``): a pilot editing their fiche is not shown a confidential one."""
         super().__init__(*args, **kwargs)
         self.contract = contract
         self.action = action
@@ -343,7 +348,7 @@ class ActionForm(VersionedForm, CreationForm, Form):
             )
             for section, depth in services.section_tree(contract)
         ]
-        fiches = Action.objects.alive().filter(contract=contract)
+        fiches = plan_actions(contract, user)
         parents = fiches.filter(parent__isnull=True)
         if action is not None:
             parents = parents.exclude(pk=action.pk)

@@ -255,9 +255,18 @@ def action_edit(request, public_id, pk=None):
     if context["breadcrumb"] is None:
         context["breadcrumb"] = _breadcrumb(contract) + [("Nouvelle fiche", None)]
     if request.method == "GET":
-        form = ActionForm(initial=initial, contract=contract, action=action, restricted=restricted)
+        form = ActionForm(
+            initial=initial, contract=contract, user=request.user, action=action, restricted=restricted
+        )
         return render(request, FORM, {**context, "form": form})
-    form = ActionForm(request.POST, initial=initial, contract=contract, action=action, restricted=restricted)
+    form = ActionForm(
+        request.POST,
+        initial=initial,
+        contract=contract,
+        user=request.user,
+        action=action,
+        restricted=restricted,
+    )
     form.is_valid()
     problems = errors_of(form)
     data = form.to_data()
@@ -276,7 +285,10 @@ def action_edit(request, public_id, pk=None):
                     saved, _ = form.create_once(request, create)
                 else:
                     saved = services.update_action(action, data)
-                    services.set_links(saved, linked)
+                    # Links to fiches the user may not read are not offered, and so are kept as they are.
+                    offered = form.fields["linked"].queryset.values("pk")
+                    kept = list(action.linked.exclude(pk__in=offered))
+                    services.set_links(saved, linked + kept)
         except VersionConflict as conflict:
             form.show_conflict(conflict, {**data.as_dict(), "linked": linked})
             problems = conflict.messages

@@ -2,8 +2,8 @@
 
 The sample contract is a draft (not published) CLS in élaboration on Albi, carried by the Ville d’Albi, with
 the CPAM as a confirmed signatory party (so Pia, a CPAM reader, may read it). Write requests carry a payload
-that a service refuses: a persona allowed to act gets 422 from the rule and nothing changes, so every row can be
-walked by every persona in turn. Deletions really delete (204), and the object is put back, under the same
+that a service refuses: a persona allowed to act gets 422 from the rule and nothing changes, so every row can
+be walked by every persona in turn. Deletions really delete (204), and the object is put back, under the same
 id, before the next persona's request.
 """
 
