@@ -87,22 +87,30 @@ def test_detail_of_a_sub_action_and_a_fiche_without_pilot(client, plan):
     assert "<strong>50 %</strong>" in html and "calculé d’après les étapes" in html
 
 
-@pytest.mark.parametrize("who", ["anonymous", "charlie"])
-def test_confidential_fiche_is_hidden_from_outsiders(client, plan, charlie, who):
-    if who == "charlie":
-        login(client, charlie)
+@pytest.mark.parametrize("who", ["anonymous", "charlie", "bob", "pierre"])
+def test_confidential_fiche_is_hidden_from_outsiders_and_from_parties_not_concerned(
+    client, plan, charlie, bob, pierre, who
+):
+    # A reader of the porteur and the pilot of another fiche are parties, but not concerned by it.
+    if who != "anonymous":
+        login(client, {"charlie": charlie, "bob": bob, "pierre": pierre}[who])
     assert client.get(url("action", plan, plan.secret)).status_code == 404
     assert client.get(url("action_history", plan, plan.secret)).status_code == 404
 
 
-@pytest.mark.parametrize("who", ["alice", "bob"])
-def test_confidential_fiche_is_shown_to_the_contract_parties(client, plan, alice, bob, who):
-    login(client, {"alice": alice, "bob": bob}[who])
+@pytest.mark.parametrize("who", ["alice", "diane", "its pilot"])
+def test_confidential_fiche_is_shown_to_the_porteurs_editors_the_ars_and_its_pilot(
+    client, plan, alice, diane, bob, who
+):
+    if who == "its pilot":
+        plan.secret.pilot_user = bob
+        plan.secret.save()
+    login(client, {"alice": alice, "diane": diane, "its pilot": bob}[who])
     response = client.get(url("action", plan, plan.secret))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Négociation confidentielle (fictif)" in html and "Confidentielle" in html
-    assert ("Modifier la fiche" in html) is (who == "alice")
+    assert ("Modifier la fiche" in html) is (who in ("alice", "its pilot"))
 
 
 def test_editors_see_the_forms(client, plan, pierre):

@@ -100,9 +100,10 @@ def test_contract_docx_leaves_out_the_confidential_fiche_for_outsiders(plan, cha
     assert plan.guide.title in text and plan.sism.title in text
 
 
-def test_contract_docx_is_complete_for_an_insider_reader(plan, bob):
-    text = _all_text(_docx(documents.contract_docx(plan.contract, bob, TODAY)))
+def test_contract_docx_is_complete_for_the_ars_but_not_for_a_porteur_reader(plan, diane, bob):
+    text = _all_text(_docx(documents.contract_docx(plan.contract, diane, TODAY)))
     assert plan.secret.title in text
+    assert plan.secret.title not in _all_text(_docx(documents.contract_docx(plan.contract, bob, TODAY)))
 
 
 def test_territory_names_communes_and_qpv_or_counts_them(plan, alice, monkeypatch):

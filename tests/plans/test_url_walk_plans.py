@@ -17,8 +17,9 @@ SAMPLE_ID = "00000000-0000-0000-0000-000000000000"
 H = NOT_FOUND
 EVERYONE = (OK,) * 7
 COORDINATOR_PAGE = (LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, OK)
-#: A confidential fiche: the contract's parties (porteur, pilot of one of its fiches, the région's ARS).
-INSIDERS = (H, OK, H, OK, OK, H, OK)
+#: A confidential fiche (without a pilot): the porteurs' editors and the région's ARS only — not a reader
+#: of the porteur, nor the pilot of another fiche (docs/permissions.md).
+INSIDERS = (H, H, H, H, OK, H, OK)
 PLAN_WRITE = (LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, 400)
 FICHE_WRITE = (LOGIN, DENIED, DENIED, 400, DENIED, DENIED, 400)
 
