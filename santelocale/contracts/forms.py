@@ -4,9 +4,9 @@ from django import forms
 from django.db.models import Q
 
 from santelocale.accounts.models import Organisation
-from santelocale.contracts.enums import ContractKind, LinkKind, SignatoryKind
+from santelocale.contracts.enums import PROJECT_STATUSES, ContractKind, LinkKind, SignatoryKind
 from santelocale.contracts.models import Contract, RegionalTheme
-from santelocale.contracts.perms import porteur_candidates
+from santelocale.contracts.perms import can_sign, porteur_candidates
 from santelocale.contracts.services import ContractData
 from santelocale.indicators.enums import Direction, IndicatorKind
 from santelocale.territories.models import CityContract, Department, Perimeter, Region
@@ -92,6 +92,17 @@ class ContractForm(VersionedForm, CreationForm, Form):
             self.fields["themes"].queryset = RegionalTheme.objects.filter(region_id=contract.region_id)
         else:
             del self.fields["themes"]
+        if contract is not None and not can_sign(user, contract):
+            # Signature data is the ARS's (services._signature_checks): shown, kept as it is.
+            locked = (
+                ["signed_on"]
+                if contract.status in PROJECT_STATUSES
+                else ["signed_on", "starts_on", "ends_on"]
+            )
+            for name in locked:
+                self.fields[name].disabled = True
+                self.fields[name].initial = getattr(contract, name)
+                self.fields[name].help_text = "Enregistrée par l’ARS, avec la signature."
         self.fields["perimeter"].queryset = Perimeter.objects.filter(perimeters).order_by("name")
         self.fields["porteurs"].queryset = Organisation.objects.filter(
             pk__in=Organisation.objects.filter(porteurs).values("pk")

@@ -82,7 +82,9 @@ class SubActionOut(Schema):
     is_late: bool = Field(
         description="en retard : marquée « en retard » ou échéance passée sans être réalisée"
     )
-    is_confidential: bool = Field(description="fiche confidentielle (parties au contrat seulement)")
+    is_confidential: bool = Field(
+        description="fiche confidentielle (éditeurs des porteurs, ARS et son pilote seulement)"
+    )
     version: int = Field(description="version (verrouillage optimiste : change à chaque modification)")
 
 
@@ -333,7 +335,9 @@ class FicheIn(Schema):
     )
     notes: Bounded(Action, "notes") = Field("", description="notes complémentaires")
     indicators_text: Bounded(Action, "indicators_text") = Field("", description="indicateurs liés (texte)")
-    is_confidential: bool = Field(False, description="fiche confidentielle (parties au contrat seulement)")
+    is_confidential: bool = Field(
+        False, description="fiche confidentielle (éditeurs des porteurs, ARS et son pilote seulement)"
+    )
     source: Bounded(Action, "source") = Field("", description="source")
     publics: list[Bounded(Action, "publics")] = Field(
         [], description="identifiants des publics cibles", max_length=MAX_ITEMS

@@ -449,7 +449,12 @@ def _fiche_doc(action: Action, parts: PlanParts, today: datetime.date) -> FicheD
         if value.strip():
             fields.append(_text(label, value))
     if action.is_confidential:
-        fields.append(Field("Confidentialité", "Fiche confidentielle : réservée aux parties du contrat."))
+        fields.append(
+            Field(
+                "Confidentialité",
+                "Fiche confidentielle : réservée aux éditeurs des porteurs, à l’ARS et à son pilote.",
+            )
+        )
     tables = []
     lines = list(action.funding.all())
     if lines:
@@ -513,7 +518,7 @@ def contract_document(contract, user, today: datetime.date | None = None) -> Con
     if confidential:
         notice = (
             f"Ce document contient {confidential} fiche(s) confidentielle(s) : "
-            "ne le diffusez qu’aux parties du contrat."
+            "ne le diffusez qu’aux éditeurs des porteurs et à l’ARS."
         )
     else:
         notice = "Ce document ne contient aucune fiche confidentielle."

@@ -328,7 +328,10 @@ class ActionForm(VersionedForm, CreationForm, Form):
     is_confidential = forms.BooleanField(
         label="Fiche confidentielle",
         required=False,
-        help_text="Visible des seules parties du contrat : ni du public, ni des autres contrats.",
+        help_text=(
+            "Visible des seuls éditeurs des porteurs, de l’ARS et de son pilote : ni du public, ni des "
+            "autres parties, ni des autres contrats."
+        ),
     )
 
     def __init__(

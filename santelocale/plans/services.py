@@ -389,7 +389,8 @@ def _search_text(action: Action) -> str:
         action.expected_results,
         action.operator,
         action.partners,
-        action.pilot_name,
+        # The pilot's service, not the person: searching a name must not tell the public who pilots what.
+        action.pilot_service,
     )
 
 

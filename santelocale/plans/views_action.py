@@ -423,7 +423,11 @@ def _amount(value, unit: str) -> str:
     return f"{floatformat(value, '-2g')} {'ETP' if unit == FundingUnit.FTE else '€'}"
 
 
-def _action_entries(action, author, cache) -> list[Entry]:
+#: A fiche's fields that name people: their old and new values are read by whoever reads names.
+PERSONAL_FIELDS = {"pilot_user", "pilot_name"}
+
+
+def _action_entries(action, author, cache, show_names: bool = True) -> list[Entry]:
     entries = []
     for record, previous in _in_order(action.history.select_related("history_user")):
         kind = {"+": "Création", "-": "Suppression"}.get(record.history_type, "Modification")
@@ -433,6 +437,12 @@ def _action_entries(action, author, cache) -> list[Entry]:
             elif previous.deleted_at is not None and record.deleted_at is None:
                 kind = "Restauration"
         changes = _changes(Action, record, previous, cache)
+        if not show_names:
+            hidden = {str(Action._meta.get_field(name).verbose_name).capitalize() for name in PERSONAL_FIELDS}
+            changes = [
+                Change(c.label, "(réservé aux parties)", "(réservé aux parties)") if c.label in hidden else c
+                for c in changes
+            ]
         summary = ""
         if record.history_type == "+":
             summary = f"Fiche « {record.title} » créée."
@@ -498,7 +508,7 @@ def history_entries(action: Action, *, show_names: bool) -> list[Entry]:
         return _person(record.history_user, show_names)
 
     entries = (
-        _action_entries(action, author, cache)
+        _action_entries(action, author, cache, show_names)
         + _funding_entries(action, author, cache)
         + _indicator_entries(action, author, cache)
     )

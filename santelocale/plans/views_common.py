@@ -47,5 +47,6 @@ def plan_context(request, contract, tab: str) -> dict:
         "contract": contract,
         "tab": tab,
         "can_change_plan": user.has_perm("plans.change_plan", contract),
-        "insider": user.has_perm("contracts.view_governance_details", contract),
+        # Confidential fiches are read as a whole by the porteurs' editors and the ARS (docs/permissions.md).
+        "insider": user.has_perm("contracts.view_confidential", contract),
     }

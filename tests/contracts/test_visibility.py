@@ -3,6 +3,7 @@ names of drafts and confidential indicators shown to the public; signature data 
 any organisation named signatory reading the contract; every party reading confidential content; pilots'
 personal names in public."""
 
+import dataclasses
 import datetime
 import io
 import json
@@ -151,7 +152,7 @@ def test_a_coordinator_can_no_longer_rewrite_the_signature_date_nor_the_end_date
     assert response.status_code == 200, response.content
 
 
-def test_the_contract_form_refuses_a_coordinators_new_signature_date_too(client, alice, signed):
+def test_the_contract_form_keeps_the_signature_data_out_of_a_coordinators_hands(client, alice, signed):
     from santelocale.contracts.forms import ContractForm
 
     data = {}
@@ -167,10 +168,16 @@ def test_the_contract_form_refuses_a_coordinators_new_signature_date_too(client,
         if value not in (None, ""):
             data[name] = value
     data["signed_on"] = "2025-02-01"
-    response = _as(client, alice).post(f"/contrats/{signed.public_id}/modifier/", data)
-    assert response.status_code == 403
+    data["ends_on"] = "2031-01-01"
+    data["summary"] = "Nouvelle présentation"
+    form_page = _as(client, alice).get(f"/contrats/{signed.public_id}/modifier/").content.decode()
+    assert "Enregistrée par l’ARS" in form_page
+    response = client.post(f"/contrats/{signed.public_id}/modifier/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
     signed.refresh_from_db()
-    assert signed.signed_on == datetime.date(2025, 3, 1)
+    # Her description is saved; the signature data she posted is not.
+    assert signed.summary == "Nouvelle présentation"
+    assert signed.signed_on == datetime.date(2025, 3, 1) and signed.ends_on == datetime.date(2030, 3, 1)
 
 
 def test_the_ars_corrects_the_signature_date_and_the_log_follows(client, diane, signed):
@@ -345,3 +352,9 @@ def test_the_public_reads_the_pilots_service_not_the_persons_name(client, bob, p
         assert "Pilotenom" not in text and "Mme Personne" not in text, url
     assert "Service santé" in _as(client, None).get(urls[0]).content.decode()
     assert "Pilotenom" in _as(client, bob).get(urls[0]).content.decode()
+    # Nor in the fiche's history when its pilot changes, nor through the search of published fiches.
+    plans.update_action(fiche, dataclasses.replace(ActionData.of(fiche), pilot_name="M. Autre"))
+    history = _as(client, None).get(f"/contrats/{published.public_id}/plan/fiches/{fiche.pk}/historique/")
+    assert "Mme Personne" not in history.content.decode() and "M. Autre" not in history.content.decode()
+    assert "M. Autre" in _as(client, bob).get(history.request["PATH_INFO"]).content.decode()
+    assert "Fiche ouverte" not in _as(client, None).get("/fiches/?q=Autre").content.decode()

@@ -83,7 +83,8 @@ def test_detail_of_a_sub_action_and_a_fiche_without_pilot(client, plan):
     assert "Sans pilote" in html
     html = client.get(url("action", plan, plan.sism)).content.decode()
     assert "En retard" in html
-    assert "Coordinatrice CLSM" in html
+    # The public reads that a pilot is named, not who (docs/permissions.md).
+    assert "Coordinatrice CLSM" not in html and "Pilote désigné" in html
     assert "<strong>50 %</strong>" in html and "calculé d’après les étapes" in html
 
 

@@ -70,7 +70,8 @@ def test_the_tree_describes_sections_fiches_and_sub_actions(client, plan, occita
     [guide] = objective["fiches"]
     assert guide["title"] == "Guide santé du territoire"
     assert guide["status"] == "IN_PROGRESS" and guide["status_label"] == "En cours"
-    assert guide["priority"] == "HIGH" and guide["pilot"] == "Pierre"
+    # The public reads the pilot's service (none here), not the person (docs/permissions.md).
+    assert guide["priority"] == "HIGH" and guide["pilot"] == "Pilote désigné"
     assert guide["progress"] == 40 and guide["starts_on"] == "2024-03-01"
     assert [sub["title"] for sub in guide["sub_actions"]] == ["Diffusion en mairie"]
     [sism] = mental["fiches"]

@@ -88,7 +88,7 @@ def test_tree_shows_the_socles_of_an_axis(client, alice, plan):
 
 
 @pytest.mark.parametrize(
-    "persona, sees", [(None, False), ("charlie", False), ("bob", True), ("regine", True), ("alice", True)]
+    "persona, sees", [(None, False), ("charlie", False), ("bob", False), ("regine", True), ("alice", True)]
 )
 def test_confidential_fiche_only_for_insiders(client, plan, persona, sees, request):
     user = request.getfixturevalue(persona) if persona else None
@@ -264,18 +264,18 @@ def test_funding_page_consolidates_and_details(client, alice, plan):
     assert ">2025<" in html
 
 
-def test_funding_of_confidential_fiches_only_for_insiders(client, plan, bob, charlie):
+def test_funding_of_confidential_fiches_only_for_insiders(client, plan, diane, charlie):
     services.save_funding_line(
         plan.secret, FundingData(funder_kind="STATE", year=2025, planned=Decimal(1000))
     )
     services.save_funding_line(
         plan.guide, FundingData(funder_kind="CAF", year=2026, planned=Decimal(2), unit="FTE")
     )
-    assert "16\xa0000 €" in _get(client, bob, _url("funding", plan))
+    assert "16\xa0000 €" in _get(client, diane, _url("funding", plan))
     html = _get(client, charlie, _url("funding", plan))
     assert "16\xa0000 €" not in html and "15\xa0000 €" in html
     assert SECRET_TITLE not in html
-    assert "ne sont comptées que pour les parties au contrat" in html
+    assert "ne sont comptées que pour les éditeurs des porteurs et l’ARS" in html
     assert "Total en ETP" in html
 
 
@@ -390,12 +390,12 @@ def test_indicator_refusals(client, alice, bob, plan):
     assert Indicator.objects.filter(contract=plan.contract).count() == 1
 
 
-def test_indicator_of_a_confidential_fiche_is_hidden_from_outsiders(client, charlie, bob, plan):
+def test_indicator_of_a_confidential_fiche_is_hidden_from_outsiders(client, charlie, diane, plan):
     from santelocale.indicators.services import add_indicator
 
     hidden = add_indicator(plan.contract, name="Accords signés (fictif)", kind="PROCESS", action=plan.secret)
     assert "Accords signés (fictif)" not in _get(client, charlie, _url("indicators", plan))
-    assert "Accords signés (fictif)" in _get(client, bob, _url("indicators", plan))
+    assert "Accords signés (fictif)" in _get(client, diane, _url("indicators", plan))
     client.force_login(charlie)
     response = client.post(_url("value_add", plan, hidden.pk), _value_post(hidden, period="2026", actual="1"))
     assert response.status_code == 404
