@@ -103,6 +103,7 @@ class ContractForm(VersionedForm, CreationForm, Form):
                 self.fields[name].disabled = True
                 self.fields[name].initial = getattr(contract, name)
                 self.fields[name].help_text = "Enregistrée par l’ARS, avec la signature."
+                self[name].help_text = self.fields[name].help_text  # the DSFR form has bound its fields
         self.fields["perimeter"].queryset = Perimeter.objects.filter(perimeters).order_by("name")
         self.fields["porteurs"].queryset = Organisation.objects.filter(
             pk__in=Organisation.objects.filter(porteurs).values("pk")
