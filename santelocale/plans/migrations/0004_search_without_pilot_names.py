@@ -23,6 +23,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plans", "0002_fiche_lists_history")]
+    dependencies = [("plans", "0003_pending_imports")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
