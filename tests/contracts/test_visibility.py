@@ -137,9 +137,12 @@ def test_signing_writes_the_logs_effective_date_as_the_signature_date(signed):
 
 
 def test_a_coordinator_can_no_longer_rewrite_the_signature_date_nor_the_end_date(client, alice, signed):
+    signed.refresh_from_db()
     for payload in ({"signed_on": "2025-02-01"}, {"ends_on": "2031-01-01"}, {"starts_on": "2025-04-01"}):
         response = _as(client, alice).patch(
-            f"{API}/{signed.public_id}", payload, content_type="application/json"
+            f"{API}/{signed.public_id}",
+            {**payload, "version": signed.version},
+            content_type="application/json",
         )
         assert response.status_code == 403, (payload, response.content)
         assert "ARS" in response.json()["detail"]
@@ -147,7 +150,9 @@ def test_a_coordinator_can_no_longer_rewrite_the_signature_date_nor_the_end_date
     assert signed.signed_on == datetime.date(2025, 3, 1) and signed.ends_on == datetime.date(2030, 3, 1)
     # The rest of the description stays hers to edit.
     response = client.patch(
-        f"{API}/{signed.public_id}", {"summary": "Présentation"}, content_type="application/json"
+        f"{API}/{signed.public_id}",
+        {"summary": "Présentation", "version": signed.version},
+        content_type="application/json",
     )
     assert response.status_code == 200, response.content
 
@@ -181,8 +186,11 @@ def test_the_contract_form_keeps_the_signature_data_out_of_a_coordinators_hands(
 
 
 def test_the_ars_corrects_the_signature_date_and_the_log_follows(client, diane, signed):
+    signed.refresh_from_db()
     response = _as(client, diane).patch(
-        f"{API}/{signed.public_id}", {"signed_on": "2025-02-20"}, content_type="application/json"
+        f"{API}/{signed.public_id}",
+        {"signed_on": "2025-02-20", "version": signed.version},
+        content_type="application/json",
     )
     assert response.status_code == 200, response.content
     signed.refresh_from_db()
@@ -192,11 +200,14 @@ def test_the_ars_corrects_the_signature_date_and_the_log_follows(client, diane, 
 
 
 def test_a_signature_date_the_log_contradicts_is_refused(client, diane, signed):
+    signed.refresh_from_db()
     first = StatusChange.objects.filter(contract=signed).order_by("changed_at").first()
     too_early = (first.effective_on - datetime.timedelta(days=1)).isoformat()
     for date in (too_early, (datetime.date.today() + datetime.timedelta(days=3)).isoformat()):
         response = _as(client, diane).patch(
-            f"{API}/{signed.public_id}", {"signed_on": date}, content_type="application/json"
+            f"{API}/{signed.public_id}",
+            {"signed_on": date, "version": signed.version},
+            content_type="application/json",
         )
         assert response.status_code == 422, (date, response.content)
     signed.refresh_from_db()

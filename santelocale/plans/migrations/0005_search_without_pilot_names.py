@@ -23,6 +23,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plans", "0003_pending_imports")]
+    dependencies = [("plans", "0004_version")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
