@@ -2,7 +2,6 @@
 « fictif »; no real person; idempotent and fast."""
 
 import re
-import time
 
 import pytest
 from django.apps import apps
@@ -125,10 +124,9 @@ def _texts():
     return texts
 
 
-def test_the_demo_loads_fast_and_a_second_run_writes_nothing():
-    started = time.perf_counter()
+def test_the_demo_loads_and_a_second_run_writes_nothing():
+    # Its speed belongs to the benchmarks (bench/), not to a timed test on a shared machine.
     load_demo(password="mot-de-passe-demo-1")
-    assert time.perf_counter() - started < 5
     first = _counts()
     assert first["contracts.Contract"] == len(DEMO_CONTRACTS) == 14
     load_demo(password="mot-de-passe-demo-1")

@@ -3,7 +3,6 @@
 import datetime
 import io
 import re
-import time
 import zipfile
 
 import openpyxl
@@ -291,40 +290,38 @@ def workbook_with_empty_rows(count: int, *, styled: bool = True) -> bytes:
     return out.getvalue()
 
 
-def test_a_workbook_of_a_million_rows_is_answered_fast_with_its_real_rows(alice_client, contract):
-    started = time.perf_counter()
+def test_a_workbook_of_a_million_rows_is_read_up_to_its_data_end_with_its_real_rows(alice_client, contract):
+    # Speed is measured by bench/imports.py; here, the proof that reading stopped is the warning.
     uploaded = alice_client.post(
         upload_url(contract), {"file": SimpleUploadedFile("plan.xlsx", workbook_with_a_far_cell())}
     )
-    elapsed = time.perf_counter() - started
 
     assert uploaded.status_code == 302
-    assert elapsed < 10, f"{elapsed:.1f} s"  # generous: the machine is shared; the warning is the proof
     html = alice_client.get(uploaded["Location"]).content.decode()
     assert "2 fiches actions" in html
     assert f"{tet.EMPTY_RUN} lignes vides de suite marquent la fin des données" in html
 
 
-def test_two_million_empty_rows_are_answered_fast(alice_client, contract):
+def test_two_million_empty_rows_are_read_only_up_to_the_data_end(alice_client, contract):
     data = workbook_with_empty_rows(2_000_000, styled=False)
     assert len(data) < 10 * 1024 * 1024  # within the upload limit
-    started = time.perf_counter()
 
     uploaded = alice_client.post(upload_url(contract), {"file": SimpleUploadedFile("plan.xlsx", data)})
 
-    elapsed = time.perf_counter() - started
-    assert elapsed < 20, f"{elapsed:.1f} s"  # was 1 to 5 minutes on this (shared) machine
+    # Speed is measured by bench/imports.py (was 1 to 5 minutes); here, where reading stopped.
     assert uploaded.status_code == 302
-    assert "2 fiches actions" in alice_client.get(uploaded["Location"]).content.decode()
+    html = alice_client.get(uploaded["Location"]).content.decode()
+    assert "2 fiches actions" in html
+    stopped = re.search(r"Lecture arrêtée ligne (\d[\d\s\u202f]*)", html)
+    assert stopped, "the preview says where reading stopped"
+    assert int(re.sub(r"\D", "", stopped.group(1))) <= 7 + tet.EMPTY_RUN
 
 
 def test_a_workbook_too_large_once_unzipped_is_refused_before_it_is_read(alice_client, contract):
     data = workbook_with_empty_rows(2_000_000)  # ~110 MB of sheet XML in a 9 MB file
 
-    started = time.perf_counter()
     response = alice_client.post(upload_url(contract), {"file": SimpleUploadedFile("plan.xlsx", data)})
 
-    assert time.perf_counter() - started < 10  # the zip directory only (was minutes)
     assert response.status_code == 400
     html = response.content.decode()
     assert "Le classeur décompressé occuperait" in html
