@@ -6,7 +6,7 @@ from django.db.models import Q
 from santelocale.accounts.models import Organisation
 from santelocale.contracts.enums import PROJECT_STATUSES, ContractKind, LinkKind, SignatoryKind
 from santelocale.contracts.models import Contract, RegionalTheme
-from santelocale.contracts.perms import can_sign, porteur_candidates
+from santelocale.contracts.perms import ars_regions_of, can_sign, porteur_candidates, scope_of
 from santelocale.contracts.services import ContractData
 from santelocale.indicators.enums import Direction, IndicatorKind
 from santelocale.territories.models import CityContract, Department, Perimeter, Region
@@ -92,6 +92,11 @@ class ContractForm(VersionedForm, CreationForm, Form):
             self.fields["themes"].queryset = RegionalTheme.objects.filter(region_id=contract.region_id)
         else:
             del self.fields["themes"]
+        if contract is None and not (user.is_superuser or ars_regions_of(scope_of(user))):
+            # Only the ARS records a signature date, at creation too (services._check_authority).
+            self.fields["signed_on"].disabled = True
+            self.fields["signed_on"].help_text = "Enregistrée par l’ARS, avec la signature."
+            self["signed_on"].help_text = self.fields["signed_on"].help_text
         if contract is not None and not can_sign(user, contract):
             # Signature data is the ARS's (services._signature_checks): shown, kept as it is.
             locked = (

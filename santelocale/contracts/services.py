@@ -236,6 +236,9 @@ def _check_authority(user, data: ContractData, *, status: str | None = None, exi
         )
     if status is not None and status not in PROJECT_STATUSES and not is_ars:
         raise PermissionError("Seule l’ARS enregistre un contrat déjà signé.")
+    if status is not None and data.signed_on is not None and not is_ars:
+        # The signature date is the ARS's, at creation as afterwards (``_signature_checks``).
+        raise PermissionError("La date de signature est enregistrée par l’ARS, avec la signature.")
 
 
 def _lock_regions(*regions: Region) -> None:

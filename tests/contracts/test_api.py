@@ -162,6 +162,17 @@ def test_a_coordinator_creates_a_contract_which_starts_in_reflection(client, ali
     assert body["status_label"] == "En réflexion"
 
 
+def test_a_coordinator_cannot_create_a_contract_with_a_signature_date(client, alice, albi, albi_perimeter):
+    # The signature date is the ARS's (docs/permissions.md), at creation as afterwards.
+    payload = _new_contract(albi_perimeter, albi, signed_on="2025-03-01")
+    response = _post(_as(client, alice), API, payload)
+    assert response.status_code == 403, response.content
+    assert "ARS" in response.json()["detail"]
+    assert not Contract.objects.exists()
+    page = _as(client, alice).get("/contrats/nouveau/").content.decode()
+    assert "Enregistrée par l’ARS, avec la signature." in page
+
+
 def test_creation_with_dates_out_of_order_is_refused_and_nothing_is_written(
     client, alice, albi, albi_perimeter
 ):
