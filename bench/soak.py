@@ -24,7 +24,6 @@ import platform
 import random
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,17 +36,13 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
+from santelocale.utils.served import start_server, stop_server
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "soak.md"
 PASSWORD = "mot-de-passe-soak-1"
 DOMAIN = "demo.santelocale.test"
 PUBLIC_PAGES = ["/", "/contrats/", "/observatoire/", "/sources/", "/carte/", "/api/contrats", "/api/regions"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_instance(database_url: str | None):
@@ -62,26 +57,14 @@ def start_instance(database_url: str | None):
     santelocale = str(Path(sys.executable).with_name("santelocale"))
     for args in (["init", "--no-progress"], ["demo", "--password", PASSWORD]):
         subprocess.run([santelocale, *args], env=env, cwd=ROOT, check=True, capture_output=True)
-    port = _free_port()
-    log = open(Path(folder) / "server.log", "w")  # noqa: SIM115 (kept open for the server's life)
-    server = subprocess.Popen(
-        [santelocale, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+    server, url = start_server(
+        [santelocale, "serve", "--workers", "2"],
         env=env,
         cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        log_path=Path(folder) / "server.log",
+        timeout=600,
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 600
-    while True:
-        try:
-            urllib.request.urlopen(url + "/sources/", timeout=5)
-            return server, url, folder
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError((Path(folder) / "server.log").read_text()) from None
-            time.sleep(0.5)
+    return server, url, folder
 
 
 def process_tree(pid: int) -> list[int]:
@@ -248,11 +231,7 @@ def soak(clients: int, minutes: float, database_url: str | None) -> str:
         if stats.errors:  # the server's own account of the errors, before its folder goes
             log = (Path(folder) / "server.log").read_text(errors="replace").splitlines()
             print("\n".join(log[-60:]), file=sys.stderr)
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
         shutil.rmtree(folder, ignore_errors=True)
     total = sum(stats.statuses.values())
     latencies = sorted(stats.latencies) or [0.0]

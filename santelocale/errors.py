@@ -48,6 +48,40 @@ def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
 
 
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def carries_nul(request) -> bool:
+    """True when the request's address, query or form fields hold a NUL byte (uploaded files aside)."""
+    if "\x00" in request.path_info:
+        return True
+    fields = [request.GET]
+    if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+        fields.append(request.POST)
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for data in fields
+        for key, values in data.lists()
+    )
+
+
+class RefuseNulBytesMiddleware:
+    """Answer 400 (the French page; JSON under /api/) to a request carrying a NUL byte in its address, its
+    query or a form field, before any view reads it.
+
+    PostgreSQL refuses text holding one, so a filter, a code in an address or a choice field reaching a
+    query with it was a server error there, and SQLite would store it; no legitimate input carries one.
+    JSON bodies are refused by the API's schemas (utils/bounds)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if carries_nul(request):
+            return bad_request(request)
+        return self.get_response(request)
+
+
 class OneLine403Filter(logging.Filter):
     """Logs a refused request (403) as its one line, without the traceback Django attaches to it: a
     refusal is the permission rules working, not a fault. Other records, 500s above all, are untouched."""

@@ -277,3 +277,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Outermost, so that every error under /api/ — an unknown address, a malformed id, a method not allowed,
 # a CSRF refusal, a server error — is answered as JSON in French (santelocale/api/middleware.py).
 MIDDLEWARE.insert(0, "santelocale.api.middleware.ApiJsonErrorsMiddleware")
+# A NUL byte in an address, a query or a form field is a 400 before any view reads it (santelocale/errors.py):
+# PostgreSQL cannot compare text holding one. Inside the JSON-errors middleware, so the API answers JSON.
+MIDDLEWARE.insert(1, "santelocale.errors.RefuseNulBytesMiddleware")

@@ -12,13 +12,14 @@ import re
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from santelocale.utils.served import start_server, stop_server
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "mot-de-passe-occupe-1"
@@ -27,14 +28,6 @@ EMAIL = "occupe@example.test"
 pytestmark = pytest.mark.skipif(
     os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="SQLite's write lock"
 )
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -53,31 +46,17 @@ def served(tmp_path_factory):
     santelocale = str(Path(sys.executable).with_name("santelocale"))
     for args in (["init", "--no-progress"], ["createsuperuser", "--noinput", "--email", EMAIL]):
         subprocess.run([santelocale, *args], env=env, cwd=ROOT, check=True, capture_output=True, timeout=900)
-    port = _free_port()
-    log = (folder / "server.log").open("w")
     # gunicorn as `santelocale serve` runs it, without its collectstatic (whitenoise serves from the apps).
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    server = subprocess.Popen(
-        [gunicorn, "santelocale.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2"],
+    server, url = start_server(
+        [gunicorn, "santelocale.wsgi", "--workers", "1", "--threads", "2"],
         env=env,
         cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        log_path=folder / "server.log",
+        timeout=300,
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 300
-    while True:
-        try:
-            urllib.request.urlopen(url + "/sources/", timeout=2)
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError((folder / "server.log").read_text()) from None
-            time.sleep(0.3)
     yield url, database
-    server.terminate()
-    server.wait(timeout=10)
+    stop_server(server)
 
 
 class Browser:

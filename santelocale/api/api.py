@@ -18,7 +18,7 @@ from santelocale.utils.busy import RETRY_AFTER, is_database_busy
 
 #: The error answers an operation may give, as the OpenAPI document describes them.
 ERROR_DESCRIPTIONS = {
-    "400": "Corps de la requête illisible (JSON attendu)",
+    "400": "Requête illisible : corps qui n’est pas du JSON, ou octet NUL dans l’adresse ou un paramètre",
     "401": "Connexion requise (session de la plateforme)",
     "403": "Refusé : vos droits ne le permettent pas",
     "404": "Introuvable, ou pas visible pour vous",
@@ -35,19 +35,18 @@ ERROR_SCHEMA = {
 class SanteLocaleAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         """ninja's document, with the errors each operation can answer added where it does not declare them:
-        422 for every operation that takes input, 400 for one that reads a JSON body, 404 for every address
-        with an identifier, 401 and 403 for every operation that needs a session (and every write: rights
+        400 for every one (a body that is not JSON; a NUL byte in the address or the query, refused before
+        any view by errors.RefuseNulBytesMiddleware), 422 for every operation that takes input, 404 for every
+        address with an identifier, 401 and 403 for every operation that needs a session (and every write: rights
         are checked there)."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         schema["components"].setdefault("schemas", {})["Error"] = ERROR_SCHEMA
         for operations in schema["paths"].values():
             for method, operation in operations.items():
-                expected = set()
+                expected = {"400"}
                 parameters = operation.get("parameters", [])
                 if parameters or "requestBody" in operation:
                     expected.add("422")
-                if "requestBody" in operation:
-                    expected.add("400")
                 if any(p.get("in") == "path" for p in parameters):
                     expected.add("404")
                 if operation.get("security") or method != "get":

@@ -965,7 +965,7 @@ def api_add_signatory(request, public_id: UUID, payload: SignatoryIn):
     auth=django_auth,
     summary="Confirmer la participation d’un signataire",
 )
-def api_confirm_signatory(request, public_id: UUID, signatory_id: int):
+def api_confirm_signatory(request, public_id: UUID, signatory_id: Id):
     """The contract's ARS, or an editor of the signatory organisation, confirms that it signs: its members
     then take part in the contract (drafts, governance). Until then they see what the public sees."""
     signatory = (

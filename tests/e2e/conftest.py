@@ -7,17 +7,16 @@ named by DATABASE_URL. Screenshots go to test-artifacts/ (kept by CI as artefact
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
+
+from santelocale.utils.served import start_server, stop_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -35,12 +34,6 @@ CHROMIUM_FLAGS = [
 DEMO_PASSWORD = "mot-de-passe-e2e-1"
 DEMO_COORDINATOR = "coordination@demo.santelocale.test"
 DEMO_ARS_DELEGATION = "ars-delegation@demo.santelocale.test"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _santelocale(*args, env):
@@ -81,42 +74,14 @@ def live_url(e2e_database_url):
     }
     _santelocale("init", "--no-progress", env=env)
     _santelocale("demo", "--password", DEMO_PASSWORD, env=env)
-    port = _free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / "server.log").open("w")
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("santelocale")),
-            "serve",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-        ],
+    server, url = start_server(
+        [str(Path(sys.executable).with_name("santelocale")), "serve", "--workers", "2"],
         env=env,
         cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        log_path=ARTIFACTS / "server.log",
     )
-    url = f"http://127.0.0.1:{port}"
-    # collectstatic (gzip + brotli) runs first: over 2 minutes on a loaded 2-core machine.
-    deadline = time.monotonic() + 400
-    while True:
-        try:
-            urllib.request.urlopen(url + "/sources/", timeout=2)
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                output = (ARTIFACTS / "server.log").read_text()
-                raise RuntimeError(f"Le serveur n’a pas démarré :\n{output}") from None
-            time.sleep(0.3)
     yield url
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    stop_server(server)
     shutil.rmtree(var_dir, ignore_errors=True)
 
 

@@ -12,14 +12,14 @@ import secrets
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, ROOT, _free_port
+from santelocale.utils.served import start_server, stop_server
+from tests.e2e.conftest import ARTIFACTS, ROOT
 
 pytestmark = [
     pytest.mark.e2e,
@@ -53,22 +53,10 @@ def _run(args, env):
 
 
 def _serve(env, name):
-    port = _free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / f"server-{name}.log").open("w")
-    command = [str(Path(sys.executable).with_name("santelocale")), "serve", "--bind", f"127.0.0.1:{port}"]
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 400
-    while True:
-        try:
-            urllib.request.urlopen(url + "/comptes/connexion/", timeout=2)
-            return process, url
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError((ARTIFACTS / f"server-{name}.log").read_text()) from None
-            time.sleep(0.3)
+    command = [str(Path(sys.executable).with_name("santelocale")), "serve"]
+    return start_server(
+        command, env=env, cwd=ROOT, log_path=ARTIFACTS / f"server-{name}.log", probe="/comptes/connexion/"
+    )
 
 
 def _form_token(html: str) -> str:
@@ -151,8 +139,4 @@ def test_a_session_opened_on_one_server_writes_through_the_other(shared_database
                 assert name in listing
     finally:
         for process in (server_a, server_b):
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop_server(process)
