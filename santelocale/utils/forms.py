@@ -14,6 +14,14 @@ from santelocale.utils.idempotency import create_once
 INTEGER_RANGE = (-(2**31), 2**31 - 1)
 
 
+class TextLengthValidator(MaxLengthValidator):
+    """``MaxLengthValidator`` measured on the text of the cleaned value: a text field may clean to another
+    type (``AmountField`` gives a Decimal), which has no ``len``."""
+
+    def clean(self, x):
+        return len(str(x))
+
+
 def _refuse_overflow(field: forms.ModelChoiceField):
     """Wrap ``field.clean`` so that an id past 64 bits is an invalid choice, not a database overflow."""
     clean = field.clean
@@ -42,7 +50,7 @@ def bound_fields(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         if isinstance(field, forms.CharField) and field.max_length is None:
             field.max_length = LONG_TEXT
-            field.validators.append(MaxLengthValidator(LONG_TEXT))
+            field.validators.append(TextLengthValidator(LONG_TEXT))
         elif isinstance(field, forms.IntegerField) and not isinstance(
             field, forms.DecimalField | forms.FloatField
         ):
