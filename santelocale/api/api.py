@@ -36,9 +36,9 @@ class SanteLocaleAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         """ninja's document, with the errors each operation can answer added where it does not declare them:
         400 for every one (a body that is not JSON; a NUL byte in the address or the query, refused before
-        any view by errors.RefuseNulBytesMiddleware), 422 for every operation that takes input, 404 for every
-        address with an identifier, 401 and 403 for every operation that needs a session (and every write: rights
-        are checked there)."""
+        any view by errors.RefuseNulBytesMiddleware), 422 for every operation that takes input, 404 for
+        every address with an identifier, 401 and 403 for every operation that needs a session (and every
+        write: rights are checked there)."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         schema["components"].setdefault("schemas", {})["Error"] = ERROR_SCHEMA
         for operations in schema["paths"].values():
@@ -52,7 +52,9 @@ class SanteLocaleAPI(NinjaAPI):
                 if operation.get("security") or method != "get":
                     expected |= {"401", "403"}
                 responses = operation.setdefault("responses", {})
-                for status in sorted(expected - set(responses)):
+                # ninja keys the declared answers by int (403), ours are strings: compare as text, or the
+                # served document would hold "403" twice (a duplicated key that Swagger UI refuses).
+                for status in sorted(expected - {str(code) for code in responses}):
                     responses[status] = {
                         "description": ERROR_DESCRIPTIONS[status],
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},

@@ -2,6 +2,8 @@
 each operation can answer (it used to answer Django's HTML 404 for a malformed id and document no 401,
 403 or 422)."""
 
+import json
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +91,16 @@ def test_no_two_schemas_share_a_name_so_the_document_does_not_merge_them():
 
     names = Counter(cls.__name__ for cls in subclasses(Schema) if cls.__module__.startswith("santelocale."))
     assert [name for name, count in names.items() if count > 1] == []
+
+
+def test_the_served_openapi_document_holds_no_duplicated_key(client):
+    """Swagger UI refuses a document with a key twice (« duplicated mapping key »); Python's JSON parser
+    silently keeps the last one, so it is checked on the served text itself."""
+
+    def no_duplicates(pairs):
+        keys = [str(key) for key, _ in pairs]
+        duplicated = sorted({key for key in keys if keys.count(key) > 1})
+        assert not duplicated, duplicated
+        return dict(pairs)
+
+    json.loads(client.get("/api/openapi.json").content, object_pairs_hook=no_duplicates)
