@@ -1,7 +1,9 @@
 /* Santé Locale maps: Leaflet with no basemap, drawing the platform's own GeoJSON.
  * Every element carrying data-sl-map gets a map of the layer at data-geojson-url.
  * With data-zoomable, the layer is fetched again, more or less simplified, when the zoom level crosses
- * a threshold (?zoom=low|medium|high). When a layer is drawn, the element gets data-loaded="N" (features). */
+ * a threshold (?zoom=low|medium|high). When the layer for the current zoom is drawn, the element gets
+ * data-loaded="N" (features); it loses it while another level is being fetched, and a late answer for a
+ * level the map has left is dropped, so what is shown (and data-loaded) always matches the zoom. */
 (function () {
   "use strict";
   var STYLES = {
@@ -76,7 +78,8 @@
       legend.addTo(map);
     }
 
-    function draw(data) {
+    function draw(data, zoom) {
+      if (zoom !== currentZoom) { return; }  // a late answer: the map has moved to another level since
       if (layer) { map.removeLayer(layer); }
       var choropleth = zoomable;
       var breaks = choropleth ? quantiles(data.features.map(function (f) { return f.properties.population; })) : [];
@@ -97,24 +100,33 @@
       if (!fitted) {
         var bounds = layer.getBounds();
         if (bounds.isValid()) {
-          if (zoomable) { map.fitBounds([[41.2, -5.3], [51.2, 9.7]]); } else { map.fitBounds(bounds, { padding: [10, 10] }); }
+          // Not animated: a zoom change is known now (zoomend may start loading another level).
+          if (zoomable) {
+            map.fitBounds([[41.2, -5.3], [51.2, 9.7]], { animate: false });
+          } else {
+            map.fitBounds(bounds, { padding: [10, 10], animate: false });
+          }
         }
         fitted = true;
       }
-      element.setAttribute("data-loaded", String(data.features.length));
+      if (zoom === currentZoom) { element.setAttribute("data-loaded", String(data.features.length)); }
     }
 
     function load() {
       var zoom = zoomable ? zoomClass(map.getZoom()) : (element.getAttribute("data-zoom") || "medium");
       if (zoom === currentZoom) { return; }
       currentZoom = zoom;
+      element.removeAttribute("data-loaded");
       element.setAttribute("aria-busy", "true");
       fetch(withZoom(baseUrl, zoom), { credentials: "same-origin" })
         .then(function (response) {
           if (!response.ok) { throw new Error("HTTP " + response.status); }
           return response.json();
         })
-        .then(function (data) { draw(data); element.removeAttribute("aria-busy"); })
+        .then(function (data) {
+          draw(data, zoom);
+          if (zoom === currentZoom) { element.removeAttribute("aria-busy"); }
+        })
         .catch(function (error) {
           element.removeAttribute("aria-busy");
           element.setAttribute("data-error", String(error));
