@@ -272,6 +272,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     from santelocale.utils.env import env_int
 
     DATABASES["default"]["OPTIONS"]["timeout"] = env_int("SQLITE_BUSY_TIMEOUT", 20)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # How long a statement waits for a row lock (a contract, a région) before the 503: without it, a
+    # request queued behind a long transaction would wait forever and hold a server thread (milliseconds).
+    from santelocale.utils.env import env_int
+
+    _lock_ms = env_int("DATABASE_LOCK_TIMEOUT", 20) * 1000
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c lock_timeout={_lock_ms}"
 
 # --- API (issue 9, api) ------------------------------------------------------------------------------
 # Outermost, so that every error under /api/ — an unknown address, a malformed id, a method not allowed,

@@ -1,11 +1,14 @@
 """A busy database answers « 503 Service indisponible, réessayez » (with ``Retry-After``), never a 500.
 
 On SQLite one writer holds the write lock at a time; a writer that waited ``timeout`` seconds (see the
-``DATABASES`` options) gets ``OperationalError: database is locked``. That is not a bug of the request:
-the user may simply retry. ``DatabaseBusyMiddleware`` (first in ``MIDDLEWARE``) answers it in French,
-as an HTML page or, under /api/, as JSON: from a view through ``process_exception``, and from any other
-middleware (a session saved after a login, say) through the ``got_request_exception`` signal, which marks
-the request so that the 500 built further in is replaced on its way out.
+``DATABASES`` options) gets ``OperationalError: database is locked``. On PostgreSQL a request waiting for
+a row lock (a contract or a région locked by a long import or another user's save) stops after
+``lock_timeout`` (``DATABASE_LOCK_TIMEOUT`` seconds, 20 by default), and two transactions may deadlock or
+fail to serialise: SQLSTATE 55P03, 40P01, 40001. None of these is a bug of the request: the user may
+simply retry. ``DatabaseBusyMiddleware`` (first in ``MIDDLEWARE``) answers it in French, as an HTML page
+or, under /api/, as JSON: from a view through ``process_exception``, and from any other middleware (a
+session saved after a login, say) through the ``got_request_exception`` signal, which marks the request
+so that the 500 built further in is replaced on its way out.
 """
 
 import logging
@@ -25,11 +28,18 @@ _MARK = "_santelocale_database_busy"
 logger = logging.getLogger(__name__)
 
 
+#: PostgreSQL's SQLSTATEs for « try again »: lock_not_available, deadlock_detected, serialization_failure.
+RETRYABLE_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
+
+
 def is_database_busy(exc: BaseException | None) -> bool:
-    """Whether ``exc`` says that the database's lock could not be had in time (SQLite's « database is
-    locked » / « database table is locked »), i.e. a retry may succeed."""
+    """Whether ``exc`` says that a lock could not be had in time (SQLite's « database is locked » /
+    « database table is locked »; PostgreSQL's lock timeout, deadlock or serialisation failure), i.e. a
+    retry may succeed."""
     if not isinstance(exc, OperationalError):
         return False
+    if getattr(exc.__cause__, "sqlstate", None) in RETRYABLE_SQLSTATES:
+        return True
     text = str(exc).lower()
     return "database is locked" in text or "database table is locked" in text
 
