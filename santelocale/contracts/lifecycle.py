@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from santelocale.contracts.compliance import blocking_failures
 from santelocale.contracts.enums import Status
@@ -117,7 +118,7 @@ def options_for(contract: Contract, user) -> list[Option]:
             and user.has_perm(transition.permission, contract)
         ):
             continue
-        options.append(Option(transition, _preconditions(contract, transition, datetime.date.today(), user)))
+        options.append(Option(transition, _preconditions(contract, transition, timezone.localdate(), user)))
     return options
 
 
@@ -134,7 +135,7 @@ def change_status(
     if target == Status.SIGNED and effective_on is None and contract.signed_on:
         # The signature date entered beforehand is the date the log records for the signature.
         effective_on = contract.signed_on
-    effective_on = effective_on or datetime.date.today()
+    effective_on = effective_on or timezone.localdate()
     if target not in Status.values:
         raise ContractError(f"Statut inconnu : « {target} ».")
     transition = _BY_PAIR.get((contract.status, target))
@@ -151,7 +152,7 @@ def change_status(
     problems = []
     if not reason.strip():
         problems.append("Indiquez le motif du changement de statut.")
-    if effective_on > datetime.date.today():
+    if effective_on > timezone.localdate():
         problems.append(f"La date d’effet ({format_date(effective_on)}) ne peut pas être dans le futur.")
     problems += _preconditions(contract, transition, effective_on, user)
     if problems:

@@ -157,7 +157,7 @@ class Contract(Versioned):
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         """True when the contract is still running (signé, mise en œuvre, évaluation) past its end date."""
-        today = today or datetime.date.today()
+        today = today or timezone.localdate()
         return self.status in ACTIVE_STATUSES and self.ends_on is not None and self.ends_on < today
 
     def status_display(self, today: datetime.date | None = None) -> str:
@@ -349,7 +349,7 @@ class BodyMember(Versioned):
         return f"{self.person} ({self.get_role_display()})"
 
     def is_current(self, today: datetime.date | None = None) -> bool:
-        today = today or datetime.date.today()
+        today = today or timezone.localdate()
         started = self.term_starts_on is None or self.term_starts_on <= today
         not_ended = self.term_ends_on is None or self.term_ends_on >= today
         return started and not_ended

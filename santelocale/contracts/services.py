@@ -275,7 +275,7 @@ def _first_effective_date(data: ContractData, status: str) -> datetime.date:
         candidates = (data.launched_on,)
     else:
         candidates = (data.signed_on, data.starts_on, data.launched_on)
-    today = datetime.date.today()
+    today = timezone.localdate()
     return min(next((day for day in candidates if day), today), today)
 
 
@@ -354,7 +354,7 @@ def _signature_checks(contract: Contract, *, user, data: ContractData, problems:
     if data.signed_on is None:
         problems.append("Un contrat signé garde sa date de signature.")
         return []
-    if data.signed_on > datetime.date.today():
+    if data.signed_on > timezone.localdate():
         problems.append(
             f"La date de signature ({format_date(data.signed_on)}) ne peut pas être dans le futur."
         )
@@ -438,7 +438,7 @@ def _create_renewal(contract: Contract, *, user, name: str, launched_on) -> Cont
         department=contract.department,
         porteurs=list(contract.porteurs.all()),
         summary=contract.summary,
-        launched_on=launched_on or datetime.date.today(),
+        launched_on=launched_on or timezone.localdate(),
         themes=list(contract.themes.all()),
     )
     return create_contract(

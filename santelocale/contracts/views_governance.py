@@ -21,6 +21,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from santelocale.contracts import reading
@@ -167,7 +168,7 @@ def _context(
 ) -> dict:
     """Everything the governance page and its fragments show; ``panel_state`` maps a body's pk to the
     state of its panel (submitted form, errors, notice)."""
-    today = datetime.date.today()
+    today = timezone.localdate()
     bodies = reading.bodies(contract, request.user)
     panel_state = panel_state or {}
     can_change = request.user.has_perm("contracts.change_contract", contract)

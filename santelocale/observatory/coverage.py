@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from santelocale.contracts.enums import ACTIVE_STATUSES, ContractKind, Status, StatusGroup, status_group
 from santelocale.contracts.models import StatusChange
@@ -302,7 +303,7 @@ def coverage(
     département), then a total row; so does the contrats de ville table. ``contract_counts`` counts the
     contracts of the scope by kind and family.
     """
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     if department is not None:
         region = department.region
     contracts = list(
@@ -431,7 +432,7 @@ def status_timeline(
     date. Only contracts ``user`` may view, of the région / département / kind given, count. No change at
     all gives an empty list.
     """
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     contracts = visible_contracts(user)
     if region is not None:
         contracts = contracts.filter(region=region)

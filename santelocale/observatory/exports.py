@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import shapely
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from santelocale.contracts.enums import ContractKind, Status, StatusGroup
 from santelocale.observatory.coverage import city_contracts_geography
@@ -212,7 +213,7 @@ def registry_records(contracts, *, base_url: str, today: datetime.date | None = 
     absolute (``https://example.org``). The renewed contract is named only when it is in ``contracts``
     too, so that the export's foreign key always resolves.
     """
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     contracts = list(contracts)
     exported = {contract.pk for contract in contracts}
     codes = _commune_codes([contract.perimeter_id for contract in contracts])

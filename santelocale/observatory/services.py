@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from santelocale.contracts.enums import (
     ACTIVE_STATUSES,
@@ -195,7 +196,7 @@ def registry(*, user, filters: RegistryFilters, today: datetime.date | None = No
 
     The free text matches the contract's name ignoring case, accents and punctuation.
     """
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     contracts = visible_contracts(user)
     if filters.region is not None:
         contracts = contracts.filter(region=filters.region)

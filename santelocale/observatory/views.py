@@ -4,11 +4,10 @@ Bad filter values never fail a page: they are listed above the results and ignor
 400 with a French explanation instead, so that a file is never silently broader than asked.
 """
 
-import datetime
-
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
@@ -56,7 +55,7 @@ def registry_csv(request):
         registry(user=request.user, filters=filters), base_url=_base_url(request)
     )
     response = HttpResponse(exports.registry_csv(records), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="registre-cls-clsm-{datetime.date.today()}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="registre-cls-clsm-{timezone.localdate()}.csv"'
     response["Link"] = f'<{reverse("observatory:registry_schema")}>; rel="describedby"'
     return response
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from santelocale.plans.enums import (
@@ -293,7 +294,7 @@ class Action(Versioned):
         """Late: marked « en retard », or past its end date while not done nor abandoned."""
         if self.status == ActionStatus.LATE:
             return True
-        today = today or date.today()
+        today = today or timezone.localdate()
         return bool(
             self.ends_on
             and not self.is_continuous

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils import timezone
 
 from santelocale.plans.enums import ActionStatus, FunderKind, FundingUnit, ProgressMode
 from santelocale.plans.models import Action, FundingLine, Section
@@ -89,7 +90,7 @@ def plan_indicators(contract, user=None):
 def summarize(contract, user=None, today: datetime.date | None = None) -> PlanSummary:
     from santelocale.plans.services import section_tree
 
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     all_actions = list(
         plan_actions(contract, user)
         .select_related("section", "pilot_user", "parent")

@@ -510,7 +510,7 @@ def set_step_done(step: Step, done: bool, *, on=None) -> Step:
     only ``is_done`` / ``done_on`` are written, so a tick never reverts someone else's change to the step's
     title or date, nor to the fiche (no version needed; see docs/architecture.md)."""
     step.is_done = done
-    step.done_on = (on or datetime.date.today()) if done else None
+    step.done_on = (on or timezone.localdate()) if done else None
     step.save(update_fields=["is_done", "done_on"])
     return step
 

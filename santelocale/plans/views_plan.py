@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -137,7 +138,7 @@ def _tree_nodes(contract, summary, fiches) -> list[Node]:
 
 
 def _tree_context(request, contract, **extra) -> dict:
-    today = datetime.date.today()
+    today = timezone.localdate()
     summary = progress.summarize(contract, request.user, today=today)
     actions = visible_actions(contract, request.user)
     _annotate(contract, actions, summary.progress_by_action, today)
@@ -288,7 +289,7 @@ def plan_table(request, public_id):
     context = plan_context(request, contract, "table")
     tree = section_tree(contract)
     form = PlanFilterForm(request.GET or None, tree=tree, insider=context["insider"])
-    today = datetime.date.today()
+    today = timezone.localdate()
     rows = _filter(contract, request.user, form.filters, tree, today)
     if request.GET.get("format") == "csv":
         response = HttpResponse(
@@ -409,7 +410,7 @@ def _with_subs(fiches) -> list[Action]:
 @require_GET
 def plan_timeline(request, public_id):
     contract = get_contract(request, public_id)
-    today = datetime.date.today()
+    today = timezone.localdate()
     tree = section_tree(contract)
     actions = visible_actions(contract, request.user)
     _annotate(contract, actions, {}, today)

@@ -1,9 +1,9 @@
 """`santelocale backup [FICHIER]`: the whole database in one portable file (see ``utils.backup``)."""
 
-import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from santelocale.utils.backup import create_backup
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path, **options):
-        path = Path(path or f"santelocale-{datetime.datetime.now():%Y%m%d-%H%M%S}.zip")
+        path = Path(path or f"santelocale-{timezone.localtime():%Y%m%d-%H%M%S}.zip")
         manifest = create_backup(path)
         rows = sum(manifest["counts"].values())
         self.stdout.write(
