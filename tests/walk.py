@@ -6,6 +6,7 @@ operation is left out.
 """
 
 OK, LOGIN, DENIED, REDIRECT, NOT_FOUND = 200, "login", 403, 302, 404
+DOCUMENT_SUFFIXES = (".pdf", ".docx", ".xlsx")
 
 WALK_MODULES = [
     "tests.test_url_walk",
@@ -36,3 +37,14 @@ def walk(client, personas: dict, table: dict, request):
                 )
             else:
                 assert response.status_code == expected, (url, persona, response.status_code)
+
+
+def reading(client):
+    """``client.get``, except for documents (PDF, Word, Excel): HEAD, which the download views answer after
+    the same access check without building the document. A walk checks who may download; the document tests
+    (tests/plans/test_documents.py) check what is in them."""
+
+    def request(url):
+        return (client.head if url.endswith(DOCUMENT_SUFFIXES) else client.get)(url)
+
+    return request

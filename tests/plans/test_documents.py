@@ -13,7 +13,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
-from santelocale.contracts.enums import Status
+from santelocale.contracts.enums import ContractKind, Status
 from santelocale.indicators.services import add_indicator
 from santelocale.plans import documents, progress, services
 from santelocale.plans.services import ActionData
@@ -311,6 +311,18 @@ def test_public_downloads_each_document(plan, client, name, content_type, filena
     assert disposition.startswith(f'attachment; filename="{filename}')
     assert "private" in response["Cache-Control"]
     assert client.post(reverse(name, args=[plan.contract.public_id])).status_code == 405
+
+
+@pytest.mark.parametrize(("name", "content_type", "filename"), EXPORTS)
+def test_head_answers_who_may_download_with_the_headers_and_no_document(
+    plan, make_contract, client, name, content_type, filename
+):
+    response = client.head(reverse(name, args=[plan.contract.public_id]))
+    assert response.status_code == 200 and response.content == b""
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"].startswith(f'attachment; filename="{filename}')
+    draft = make_contract(kind=ContractKind.CLSM, status=Status.DRAFTING, name="CLSM brouillon (test)")
+    assert client.head(reverse(name, args=[draft.public_id])).status_code == 404
 
 
 def test_public_word_export_has_no_confidential_fiche(plan, alice_client):

@@ -11,7 +11,7 @@ and nothing is written.
 import pytest
 
 from santelocale.plans import services
-from tests.walk import DENIED, LOGIN, NOT_FOUND, OK, REDIRECT, walk
+from tests.walk import DENIED, LOGIN, NOT_FOUND, OK, REDIRECT, reading, walk
 
 SAMPLE_ID = "00000000-0000-0000-0000-000000000000"
 H = NOT_FOUND
@@ -137,7 +137,7 @@ def personas(bob, charlie, pierre, diane, paul, alice):
 
 def test_every_plan_page_answers_each_persona_as_the_rules_say(client, personas, plan):
     c = plan.contract.public_id
-    walk(client, personas, _get_table(c, plan.guide.pk, plan.secret.pk, plan.access.pk), client.get)
+    walk(client, personas, _get_table(c, plan.guide.pk, plan.secret.pk, plan.access.pk), reading(client))
 
 
 def test_every_plan_write_answers_each_persona_as_the_rules_say(client, personas, plan):
