@@ -47,11 +47,19 @@ quality: install-test
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# Unit and integration tests on both databases, in one process per core (pytest-xdist; the national bundle's
+# tests stay together on one worker); the end-to-end tests once, in Chromium, on SQLite; on PostgreSQL only
+# the end-to-end tests that need it (two servers on one database). See docs/performance.md.
+PYTEST := $(BIN)/pytest -p no:cacheprovider
+TEST_WORKERS ?= auto
+PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
+
 test-sqlite: install-test
-	$(BIN)/pytest -p no:cacheprovider
+	$(PYTEST) $(PARALLEL) -m "not e2e"
+	$(PYTEST) -m e2e
 
 test-postgres: install-test
-	scripts/with_postgres.sh $(BIN)/pytest -p no:cacheprovider
+	scripts/with_postgres.sh $(PYTEST) $(PARALLEL) -m "not e2e or postgres_only"
 
 test: install-test
 	scripts/ensure_test_system.sh

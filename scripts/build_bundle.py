@@ -9,6 +9,13 @@ Usage::
 
     python scripts/build_bundle.py                    # sources in ../shared/data, output in ./data
     python scripts/build_bundle.py --source DIR --out DIR
+    python scripts/build_bundle.py --subset-of data --departements 81,13 --out DIR  # a small test bundle
+
+A subset bundle (``--subset-of``) is derived from an already built bundle, not from the raw sources: every
+région and département with its contour, and only the communes of the listed départements with their EPCI
+(members outside the subset dropped), QPV, contrats de ville and contours. Its manifest has its own counts and
+version, so ``santelocale init`` tells it from the national bundle. The test suite loads such a bundle
+(tests/bundle.py); the national bundle is kept for the bundle's own tests and the end-to-end tests.
 
 Output (UTF-8, compact JSON, sorted keys, sorted rows; gzip members written with mtime=0 and no file name, so
 the same input always gives byte-identical output):
@@ -809,11 +816,101 @@ def build_geo_layers(source: Path, known: dict[str, set[str]], emit) -> tuple[di
     return sizes, unknown, stats
 
 
+def subset_bundle(national: Path, out: Path, departements: set[str]) -> dict:
+    """Write to ``out`` the part of bundle ``national`` lying in ``departements``; return its manifest.
+
+    Régions and départements are all kept (records and contours); communes, their contours, EPCI with at
+    least one kept member (members trimmed to the kept communes), QPV whose communes are all kept, and
+    contrats de ville whose rows' communes are all kept (or, with no commune, whose département is).
+    Deterministic like the full build: the same input gives byte-identical files.
+    """
+    written: list[str] = []
+
+    def emit(rel: str, obj) -> None:
+        write_json(out, rel, obj)
+        written.append(rel)
+
+    def read(rel: str):
+        return load_json(national / rel)
+
+    regions, departements_rows = read("regions.json"), read("departements.json")
+    unknown = sorted(departements - {d["code"] for d in departements_rows})
+    if unknown:
+        raise SystemExit(f"unknown département code(s): {', '.join(unknown)}")
+    communes = [c for c in read("communes.json.gz") if c["department"] in departements]
+    kept = {c["code"] for c in communes}
+    epci = []
+    for row in read("epci.json"):
+        members = [code for code in row["members"] if code in kept]
+        if members:
+            epci.append({**row, "members": members})
+    kept_epci = {e["siren"] for e in epci}
+    qpv = [q for q in read("qpv.json") if set(q["communes"]) <= kept]
+    # A contrat de ville may have two rows (CGET perimeter, ANCT point): kept or left out together, whole.
+    rows_of = collections.defaultdict(list)
+    for row in read("contrats_de_ville.json"):
+        rows_of[(row["generation"], row["code"])].append(row)
+    contrats = []
+    for rows in rows_of.values():
+        codes = {code for row in rows for code in row["communes"]}
+        if (codes and codes <= kept) or (
+            not codes and any(r.get("department") in departements for r in rows)
+        ):
+            contrats += rows
+    contrats.sort(key=lambda r: (r["generation"], r["code"], r.get("department") or ""))
+    for rel, obj in [
+        ("regions.json", regions),
+        ("departements.json", departements_rows),
+        ("communes.json.gz", communes),
+        ("epci.json", epci),
+        ("qpv.json", qpv),
+        ("qpv_indicators_meta.json", read("qpv_indicators_meta.json")),
+        ("contrats_de_ville.json", contrats),
+        ("sources.json", read("sources.json")),
+    ]:
+        emit(rel, obj)
+    geo_sizes = {}
+    for layer, keep in [("regions", None), ("departements", None), ("epci", kept_epci), ("communes", kept)]:
+        rel = f"geo/{layer}.geojson" + (".gz" if layer == "communes" else "")
+        features = [f for f in read(rel)["features"] if keep is None or f["properties"]["code"] in keep]
+        geo_sizes[layer] = len(features)
+        emit(rel, feature_collection(features))
+    counts = {
+        "regions": len(regions),
+        "departements": len(departements_rows),
+        "communes": len(communes),
+        "epci": len(epci),
+        "qpv": len(qpv),
+        "contrats_de_ville_2015": sum(c["source"] == "cget-polygones" for c in contrats),
+        "contrats_de_ville_points_anct": sum(c["source"] == "anct-points" for c in contrats),
+        "commune_geometries": geo_sizes["communes"],
+        "epci_geometries": geo_sizes["epci"],
+        "departement_geometries": geo_sizes["departements"],
+        "region_geometries": geo_sizes["regions"],
+    }
+    manifest = build_manifest(out, written, counts)
+    write_json(out, "MANIFEST.json", manifest)
+    return manifest
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="raw data folder (shared/data)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="bundle folder to write (data/)")
+    parser.add_argument(
+        "--subset-of", type=Path, help="built bundle to take a subset of (instead of --source)"
+    )
+    parser.add_argument(
+        "--departements", default="", help="with --subset-of: département codes, comma-separated"
+    )
     args = parser.parse_args(argv)
+    if args.subset_of:
+        codes = {code.strip() for code in args.departements.split(",") if code.strip()}
+        if not codes:
+            parser.error("--subset-of needs --departements")
+        manifest = subset_bundle(args.subset_of.resolve(), args.out.resolve(), codes)
+        print(f"Subset bundle {manifest['bundle_version']} written to {args.out}: {manifest['counts']}")
+        return 0
     source, out = args.source.resolve(), args.out.resolve()
     started = time.perf_counter()
     written: list[str] = []

@@ -18,15 +18,16 @@ from santelocale.contracts.enums import PROJECT_STATUSES, ContractKind
 from santelocale.contracts.services import ContractData, create_contract
 from santelocale.territories.models import Department, Region
 from santelocale.territories.services import save_perimeter
+from tests.bundle import test_bundle_dir
 
 PASSWORD = "mot-de-passe-de-test-1"
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the real bundle (34,969 communes…) into the test database once for the whole session."""
+    """Load the test bundle (real data of 21 départements, tests/bundle.py) once for the whole session."""
     with django_db_blocker.unblock():
-        call_command("init", no_progress=True, verbosity=0)
+        call_command("init", data_dir=str(test_bundle_dir()), no_progress=True, verbosity=0)
 
 
 def _person(email, organisation, role):

@@ -23,6 +23,7 @@ from tests.e2e.conftest import ARTIFACTS, ROOT
 
 pytestmark = [
     pytest.mark.e2e,
+    pytest.mark.postgres_only,
     pytest.mark.skipif(
         not os.environ.get("DATABASE_URL", "").startswith("postgres"),
         reason="plusieurs serveurs sur une base : PostgreSQL seulement (SQLite est locale à un serveur)",

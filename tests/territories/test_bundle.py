@@ -1,71 +1,38 @@
-"""The data bundle: its figures match the sources, and a bad bundle changes nothing."""
+"""Loading a data bundle: a bad bundle changes nothing, a reload removes what left it, init is idempotent.
+
+These load the small test bundle (tests/bundle.py) the session already holds; the national bundle's own
+figures are checked in test_national_bundle.py."""
 
 import json
 import shutil
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Sum
 
 from santelocale.territories.bundle import _sha256
 from santelocale.territories.models import (
-    Boundary,
-    CityContract,
     Commune,
     DataRelease,
-    Department,
     Epci,
-    PriorityNeighbourhood,
     Region,
 )
+from tests.bundle import test_bundle_dir
 
 pytestmark = pytest.mark.django_db
 
 
-def test_it_loads_every_current_commune_epci_department_and_region_of_the_cog_2026():
-    assert Commune.objects.count() == 34_969
-    assert Epci.objects.count() == 1_255
-    assert Department.objects.count() == 109  # 101 + 8 overseas collectivities listed by the COG
-    assert Department.objects.exclude(zone="com").count() == 101
-    assert Region.objects.exclude(zone="com").count() == 18
-    assert Region.objects.count() == 26
-
-
-def test_epci_membership_matches_the_dgcl_list():
-    assert Commune.objects.filter(epci__isnull=False).count() == 34_871
-    assert Commune.objects.filter(epci__isnull=True).count() == 98
-
-
-def test_population_of_an_epci_is_the_sum_of_its_communes():
-    toulouse = Epci.objects.get(siren="243100518")
-    assert toulouse.population == toulouse.communes.aggregate(total=Sum("population"))["total"]
-    assert toulouse.population > 800_000
-    for epci in Epci.objects.order_by("?")[:25]:
-        assert epci.population == epci.communes.aggregate(total=Sum("population"))["total"]
-
-
-def test_qpv_and_city_contracts_of_both_generations_are_loaded():
-    assert PriorityNeighbourhood.objects.filter(generation="2015").count() == 105
-    assert CityContract.objects.filter(generation="2015").count() == 433
-
-    assert Boundary.objects.filter(level="qpv").count() == 105
-
-
-def test_search_text_folds_accents_so_saint_etienne_matches():
-    assert " saint etienne " in Commune.objects.get(code="42218").search_text
-
-
 def test_init_twice_does_nothing_the_second_time(capsys):
     releases = DataRelease.objects.count()
-    call_command("init", no_progress=True)
+    call_command("init", data_dir=str(test_bundle_dir()), no_progress=True)
     assert DataRelease.objects.count() == releases
     assert "déjà chargé" in capsys.readouterr().out
 
 
 @pytest.fixture
-def bundle_copy(tmp_path, settings):
+def bundle_copy(tmp_path):
+    """A copy of the bundle the session loaded, to damage."""
     target = tmp_path / "data"
-    shutil.copytree(settings.DATA_DIR, target)
+    shutil.copytree(test_bundle_dir(), target)
     return target
 
 
@@ -79,10 +46,11 @@ def _rewrite(bundle_dir, name, content: bytes):
 
 
 def test_a_missing_file_stops_init_with_a_clear_message_and_no_change(bundle_copy):
+    epci = Epci.objects.count()
     (bundle_copy / "epci.json").unlink()
     with pytest.raises(CommandError, match=r"Fichier manquant : .*epci\.json"):
         call_command("init", data_dir=str(bundle_copy), no_progress=True, force=True)
-    assert Epci.objects.count() == 1_255
+    assert Epci.objects.count() == epci
 
 
 def test_a_corrupt_file_is_detected_by_its_checksum(bundle_copy):
@@ -114,8 +82,8 @@ def test_unreadable_json_is_reported_with_the_file_name(bundle_copy):
 
 
 def test_a_reload_removes_territories_that_left_the_bundle_and_keeps_the_others():
+    epci, communes = Epci.objects.count(), Commune.objects.count()
     Epci.objects.create(siren="999999999", name="EPCI dissous (test)", kind="CC", search_text=" test ")
-    call_command("init", no_progress=True, force=True)
+    call_command("init", data_dir=str(test_bundle_dir()), no_progress=True, force=True)
     assert not Epci.objects.filter(siren="999999999").exists()
-    assert Epci.objects.count() == 1_255
-    assert Commune.objects.count() == 34_969
+    assert (Epci.objects.count(), Commune.objects.count()) == (epci, communes)

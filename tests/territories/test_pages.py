@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from santelocale.territories.models import Epci
 from santelocale.territories.services import save_perimeter
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
         ("departement", "81", "Tarn"),
         ("region", "76", "Occitanie"),
         ("qpv", "QP066007", "Bas-Vernet"),
-        ("contrat-de-ville", "2015-CV001", "Plaine de l"),
+        ("contrat-de-ville", "2015-CV303", "Castres Mazamet"),
         ("region", "975", "Saint-Pierre-et-Miquelon"),
     ],
 )
@@ -50,8 +51,11 @@ def test_search_page_and_htmx_fragment(client):
     assert "Saint-Étienne" in fragment and "<html" not in fragment
 
 
-@pytest.mark.parametrize(("level", "count"), [("region", 18), ("departement", 101), ("epci", 1255)])
+@pytest.mark.parametrize(
+    ("level", "count"), [("region", 18), ("departement", 101), ("epci", lambda: Epci.objects.count())]
+)
 def test_national_layers_have_every_territory_with_a_contour(client, level, count):
+    count = count() if callable(count) else count  # every EPCI of the bundle (1,255 in the national one)
     response = client.get(f"/geo/{level}.geojson?zoom=low")
     assert response["Content-Type"] == "application/geo+json"
     features = json.loads(response.content)["features"]
