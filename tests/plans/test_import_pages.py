@@ -224,7 +224,7 @@ def test_the_preview_and_the_import_work_from_another_session_without_reading_th
     def no_second_read(*args, **kwargs):
         raise AssertionError("the workbook was read a second time")
 
-    monkeypatch.setattr(tet.openpyxl, "load_workbook", no_second_read)
+    monkeypatch.setattr(openpyxl, "load_workbook", no_second_read)
     other_server = Client()
     other_server.force_login(alice)
     preview = other_server.get(uploaded["Location"])
