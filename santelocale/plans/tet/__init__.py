@@ -13,8 +13,10 @@ booleans as True/« VRAI »/« TRUE »/« Oui »/1, amounts as numbers or « 12 
 (« Axe 1. … », « Objectif stratégique 2. … », « 4.2 : … ») and skipped levels.
 
 Nothing a file carries is lost: every non-empty cell of a known column lands in a field of the fiche,
-and the content of an unknown column is kept in the fiche's notes (« <colonne> : <valeur> »). A file with
-any problem is refused as a whole, with every problem listed by row and column; nothing is written.
+and the content of an unknown column is kept in the fiche's notes (« <colonne> : <valeur> »). Nothing is
+cut either: a text longer than the model field that would store it (a step over 300 characters…) is an
+error of its row and column, naming the limit. A file with any problem is refused as a whole, with every
+problem listed by row and column; nothing is written.
 
 The package: ``columns`` (the columns a file may hold), ``convert`` (cell → value), ``results`` (the
 preview, its errors, the import's result), ``reader`` (workbook → preview), ``importer`` (preview → plan),

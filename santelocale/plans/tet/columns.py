@@ -74,14 +74,8 @@ TEXT_KEYS = (
     "related_plans_text",
     "expected_results",
 )
-#: Comma-separated lists, kept as « a, b, c »; with the model's length limit when there is one.
-LIST_KEYS = {
-    "operator": 500,
-    "partners": None,
-    "pilot_service": 500,
-    "pilot_name": 500,
-    "elected_referent": 500,
-}
+#: Comma-separated lists, kept as « a, b, c ».
+LIST_KEYS = ("operator", "partners", "pilot_service", "pilot_name", "elected_referent")
 
 
 def column_key(header: str) -> str | None:

@@ -52,7 +52,8 @@ def apply_import(
         for day, text in fiche.follow_ups:
             found += services.follow_up_problems(noted_on=day or today, text=text)
         for title, url in fiche.links:
-            found += services.link_problems(title=title, url=url)
+            # The reader titles a bare address with itself: that label is cut to fit, as ``add_link`` does.
+            found += services.link_problems(title="" if title == url else title, url=url)
         problems += [f"Ligne {fiche.row} : {p}" for p in found]
     if problems:
         raise PlanError(problems)
@@ -125,7 +126,7 @@ def _write_fiches(contract, preview: ImportPreview, sections: dict, source: str,
     for fiche, action in written:
         lines += [services.fill_funding_line(FundingLine(action=action), data) for data in fiche.funding]
         steps += [
-            Step(action=action, title=title.strip()[:300], is_done=done, position=rank)
+            Step(action=action, title=title.strip(), is_done=done, position=rank)
             for rank, (title, done) in enumerate(fiche.steps)
         ]
         notes += [

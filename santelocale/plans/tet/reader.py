@@ -11,9 +11,8 @@ from decimal import Decimal
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from santelocale.plans import services
 from santelocale.plans.enums import ActionStatus, Participation, Priority, SectionKind, Vocabulary
-from santelocale.plans.models import Term
+from santelocale.plans.models import Action, ActionLink, FollowUpNote, FundingLine, Section, Step, Term
 from santelocale.plans.services import FundingData
 from santelocale.plans.tet.columns import LEVEL_KEYS, LIST_KEYS, TEXT_KEYS, column_key
 from santelocale.plans.tet.convert import (
@@ -37,6 +36,7 @@ from santelocale.plans.tet.convert import (
     split_steps,
 )
 from santelocale.plans.tet.results import ImportPreview, ParsedFiche, ParsedSection, RowError
+from santelocale.utils.bounds import text_limit
 from santelocale.utils.text import fold
 
 #: Largest file accepted (bytes) and most data rows in one import.
@@ -209,6 +209,21 @@ class _Reader:
             RowError(row=row, column=self.header(column), value=as_text(value), expected=expected)
         )
 
+    def fits(self, row: int, column, text: str, model, name: str, what: str, *, quote: bool = False) -> bool:
+        """Whether ``text`` fits the column ``model.name`` is stored in; if not, the row's error naming
+        ``what`` (« une étape ») and the limit. Nothing is ever cut: a cut text would be stored as if whole.
+        ``quote`` adds the text's beginning, to find which item of a cell is meant."""
+        limit = text_limit(model, name)
+        if len(text) <= limit:
+            return True
+        message = f"{what} dépasse {limit} caractères ({len(text)})"
+        if quote:
+            message += f" : « {text[:60].rstrip()}… »"
+        self.preview.errors.append(
+            RowError(row=row, column=self.header(column) if column is not None else "", message=message + ".")
+        )
+        return False
+
     # Sections --------------------------------------------------------------------------------------
 
     def levels(self, row: int, cells: dict) -> list[tuple[str, str]] | None:
@@ -224,9 +239,11 @@ class _Reader:
                 if not part.strip():
                     continue
                 number, title = split_number(part)
-                if len(title) > 500:
-                    self.error(row, key, part, "un intitulé d’axe de 500 caractères au plus")
+                limit = text_limit(Section, "title")
+                if len(title) > limit:
+                    self.error(row, key, part, f"un intitulé d’axe de {limit} caractères au plus")
                     ok = False
+                ok = self.fits(row, key, number, Section, "number", "le numéro d’axe", quote=True) and ok
                 levels.append((number, title))
         return levels if ok else None
 
@@ -273,10 +290,10 @@ class _Reader:
         if is_sub:
             sub_number, sub_title = split_number(as_text(raw_sub))
             target = ParsedFiche(row=row, title=sub_title, number=sub_number)
-            self.check_title(row, "sub_title", raw_sub, sub_title)
+            self.check_title(row, "sub_title", raw_sub, sub_number, sub_title)
         else:
             target = ParsedFiche(row=row, title=title, number=number)
-            self.check_title(row, "title", raw_title, title)
+            self.check_title(row, "title", raw_title, number, title)
         if section is not None:
             target.section_key = section.key
             target.section_label = " > ".join(s.label for s in self.chain(section))
@@ -292,7 +309,7 @@ class _Reader:
                     section_label=target.section_label,
                     implicit=True,
                 )
-                self.check_title(row, "title", raw_title, title)
+                self.check_title(row, "title", raw_title, number, title)
                 self.add_fiche(fiche_key, parent)
             parent.sub_actions.append(target)
             return
@@ -321,11 +338,11 @@ class _Reader:
             chain.insert(0, by_key[chain[0].parent_key])
         return chain
 
-    def check_title(self, row: int, key: str, raw, title: str) -> None:
-        if len(title) > services.TITLE_MAX:
-            self.error(
-                row, key, raw, f"un titre de {services.TITLE_MAX} caractères au plus (ici {len(title)})"
-            )
+    def check_title(self, row: int, key: str, raw, number: str, title: str) -> None:
+        limit = text_limit(Action, "title")
+        if len(title) > limit:
+            self.error(row, key, raw, f"un titre de {limit} caractères au plus (ici {len(title)})")
+        self.fits(row, key, number, Action, "number", "le numéro de la fiche", quote=True)
 
     def read_fields(self, row: int, cells: dict, fiche: ParsedFiche) -> None:
         values = fiche.values
@@ -338,6 +355,9 @@ class _Reader:
                 self.read_field(row, index, key, value, fiche, notes)
             except Bad as bad:
                 self.error(row, index, value, bad.expected)
+                continue
+            if key != "notes" and isinstance(values.get(key), str):
+                self.fits(row, index, values[key], Action, key, "le texte")
         start, end = values.get("starts_on"), values.get("ends_on")
         if start and end and end < start:
             self.error(
@@ -362,16 +382,12 @@ class _Reader:
             comment = ""
             if amount_index is not None and "ttc" in fold(self.headers.get(amount_index, "")).split():
                 comment = "Montant TTC"
-            if len(name) > 255:
-                notes.append(f"{self.header(funder_index)} (texte complet) : {name}")
-                self.preview.warnings.append(
-                    f"Ligne {row} : « {self.header(funder_index)} » dépasse 255 caractères ; "
-                    "le texte complet est gardé dans les notes de la fiche."
-                )
+            if not self.fits(row, funder_index, name, FundingLine, "funder_name", "le nom du financeur"):
+                continue
             fiche.funding.append(
                 FundingData(
                     funder_kind=funder_kind(name),
-                    funder_name=name[:255],
+                    funder_name=name,
                     planned=planned,
                     year=year,
                     comment=comment,
@@ -389,22 +405,17 @@ class _Reader:
                 )
         if notes:
             values["notes"] = "\n".join(filter(None, [values.get("notes", ""), *notes]))
+        if "notes" in values:
+            # The notes gather the « Notes complémentaires » column and what has no field of its own.
+            what = "le texte" if not notes else "le texte des notes (avec les colonnes sans champ propre)"
+            self.fits(row, self.by_key.get("notes"), values["notes"], Action, "notes", what)
 
     def read_field(self, row, index, key, value, fiche: ParsedFiche, notes: list[str]) -> None:
         values = fiche.values
         if key in TEXT_KEYS:
             values[key] = as_text(value)
         elif key in LIST_KEYS:
-            text = as_list(value)
-            limit = LIST_KEYS[key]
-            if limit and len(text) > limit:
-                notes.append(f"{self.header(index)} (texte complet) : {text}")
-                self.preview.warnings.append(
-                    f"Ligne {row} : « {self.header(index)} » dépasse {limit} caractères ; le champ en garde "
-                    "le début et le texte complet est gardé dans les notes de la fiche."
-                )
-                text = text[: limit - 1].rstrip() + "…"
-            values[key] = text
+            values[key] = as_list(value)
         elif key == "participation":
             values[key] = as_choice(value, PARTICIPATIONS, Participation)
         elif key == "status":
@@ -428,19 +439,21 @@ class _Reader:
         elif key == "notes":
             values["notes"] = "\n".join(filter(None, [as_text(value), values.get("notes", "")]))
         elif key == "follow_up":
-            fiche.follow_ups.extend(split_follow_ups(as_text(value)))
+            for day, text in split_follow_ups(as_text(value)):
+                if self.fits(row, index, text, FollowUpNote, "text", "une note de suivi", quote=True):
+                    fiche.follow_ups.append((day, text))
         elif key == "steps":
             for title, done in split_steps(as_text(value)):
-                if len(title) > 300:
-                    notes.append(f"Étape (texte complet) : {title}")
-                    title = title[:299] + "…"
-                fiche.steps.append((title, done))
+                if self.fits(row, index, title, Step, "title", "une étape", quote=True):
+                    fiche.steps.append((title, done))
         elif key == "links":
             for title, url in split_links(as_text(value)):
-                if len(title) > 300 or len(url) > 1000:
-                    notes.append(f"{self.header(index)} : {title} {url}".strip())
-                    continue
-                fiche.links.append((title, url))
+                # A link without a title is shown by its address: that label is cut, as ``add_link`` does.
+                titled = title == url or self.fits(
+                    row, index, title, ActionLink, "title", "l’intitulé d’un document", quote=True
+                )
+                if self.fits(row, index, url, ActionLink, "url", "une adresse", quote=True) and titled:
+                    fiche.links.append((title, url))
         elif key == "publics":
             self.read_publics(value, fiche, notes)
         elif key in ("theme", "sub_themes"):
@@ -500,8 +513,6 @@ def _parse(table: _Table, preview: ImportPreview) -> None:
         preview.errors.append(
             RowError(
                 row=table.header_row,
-                column="Titre de la fiche action",
-                expected="une colonne « Titre de la fiche action » (ou « Titre de l’action »)",
                 message="aucune colonne « Titre de la fiche action » (ou « Titre de l’action ») : "
                 "le titre de chaque fiche est obligatoire.",
             )

@@ -23,11 +23,11 @@ class RowError:
     message: str = ""
 
     def __str__(self) -> str:
-        if self.message:
-            return f"Ligne {self.row} : {self.message}" if self.row else self.message
         where = f"Ligne {self.row}" if self.row else "Fichier"
         if self.column:
             where += f", colonne « {self.column} »"
+        if self.message:
+            return f"{where} : {self.message}" if self.row else self.message
         value = self.value if len(self.value) <= 120 else self.value[:119] + "…"
         shown = f"« {value} »" if value else "vide"
         return f"{where} : {shown} — attendu : {self.expected}."
