@@ -48,9 +48,9 @@ def bad_file() -> SimpleUploadedFile:
     workbook = openpyxl.Workbook()
     ws = workbook.active
     ws.title = "Fichier dimport"
-    for column, (_, header, kind) in enumerate(tet.TEMPLATE_HEADERS, start=1):
-        ws.cell(2, column, header)
-        ws.cell(3, column, kind)
+    for number, column in enumerate(tet.TEMPLATE_COLUMNS, start=1):
+        ws.cell(2, number, column.header)
+        ws.cell(3, number, column.kind)
     ws.cell(4, 1, "1. Accès aux soins")
     ws.cell(4, 4, "Guide santé")
     ws.cell(4, 28, "31/13/2026")

@@ -1,5 +1,6 @@
 """Territoires en Transitions workbooks: TeT's own sample files, files with mistakes, import, export."""
 
+import dataclasses
 import datetime
 import io
 import json
@@ -28,7 +29,7 @@ def sample(name: str) -> tet.ImportPreview:
         return tet.parse_workbook(handle, filename=name)
 
 
-HEADERS = [header for _, header, _ in tet.TEMPLATE_HEADERS]
+HEADERS = [column.header for column in tet.TEMPLATE_COLUMNS]
 
 
 def workbook_bytes(
@@ -859,3 +860,11 @@ def test_texts_at_their_limit_are_imported_whole(make_contract, alice):
         ("d" * 300, "https://example.org/doc"),
         (bare_address[:300], bare_address),
     ]
+
+
+def test_every_column_read_into_a_fiche_field_names_a_field_of_the_fiche_and_of_its_model():
+    fields = {field.name for field in dataclasses.fields(ActionData)}
+    for column in tet.COLUMNS:
+        if column.into == "values":
+            assert column.key in fields and Action._meta.get_field(column.key), column.key
+        assert (column.converter is None) == (column.into in ("level", "title")), column.key

@@ -18,12 +18,12 @@ cut either: a text longer than the model field that would store it (a step over 
 error of its row and column, naming the limit. A file with any problem is refused as a whole, with every
 problem listed by row and column; nothing is written.
 
-The package: ``columns`` (the columns a file may hold), ``convert`` (cell → value), ``results`` (the
-preview, its errors, the import's result), ``reader`` (workbook → preview), ``importer`` (preview → plan),
-``exporter`` (plan → workbook).
+The package: ``columns`` (each column declared once: titles, converter, field type), ``convert`` (cell →
+value), ``results`` (the preview, its errors, the import's result), ``reader`` (workbook → preview),
+``importer`` (preview → plan), ``exporter`` (plan → workbook).
 """
 
-from santelocale.plans.tet.columns import EXPORT_COLUMNS, TEMPLATE_HEADERS
+from santelocale.plans.tet.columns import COLUMNS, EXPORT_COLUMNS, TEMPLATE_COLUMNS, Column
 from santelocale.plans.tet.convert import funder_kind, split_number
 from santelocale.plans.tet.exporter import export_plan
 from santelocale.plans.tet.importer import apply_import
@@ -39,11 +39,13 @@ from santelocale.plans.tet.results import (
 )
 
 __all__ = [
+    "COLUMNS",
     "EMPTY_RUN",
     "EXPORT_COLUMNS",
     "MAX_BYTES",
     "MAX_ROWS",
-    "TEMPLATE_HEADERS",
+    "TEMPLATE_COLUMNS",
+    "Column",
     "ImportPreview",
     "ImportResult",
     "ParsedFiche",

@@ -99,6 +99,24 @@ def as_date(value) -> tuple[datetime.date, bool]:
         raise Bad(EXPECTED_DATE) from None
 
 
+def as_day(value) -> datetime.date:
+    """A date cell → its date, between 1900 and 2200. Raises ``Bad``."""
+    day, _ = as_date(value)
+    if not 1900 <= day.year <= 2200:
+        raise Bad(EXPECTED_DATE)
+    return day
+
+
+def american_notice(value, day: datetime.date) -> str:
+    """What to tell about a date cell read as ``day``: empty, or that it was read as an American date."""
+    if not as_date(value)[1]:
+        return ""
+    return (
+        f"« {as_text(value)} » est lu comme une date américaine (mois/jour/année) : {day:%d/%m/%Y}. "
+        "Vérifiez-la."
+    )
+
+
 _TRUE = {"vrai", "true", "oui", "yes", "1", "x"}
 _FALSE = {"faux", "false", "non", "no", "0"}
 
@@ -143,14 +161,25 @@ def as_amount(value) -> Decimal:
     return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _aliases(enum, extra: dict[str, str]) -> dict[str, str]:
-    table = {fold(label): value for value, label in enum.choices}
-    table.update({fold(value): value for value in enum.values})
-    table.update({fold(k): v for k, v in extra.items()})
-    return table
+class Choice:
+    """The converter of a column holding one value of ``enum``: its labels, its values and ``aliases``
+    (other words TeT's files use), read without accents or case."""
+
+    def __init__(self, enum, aliases: dict[str, str]):
+        self.enum = enum
+        self.table = {fold(label): value for value, label in enum.choices}
+        self.table.update({fold(value): value for value in enum.values})
+        self.table.update({fold(k): v for k, v in aliases.items()})
+
+    def __call__(self, value) -> str:
+        folded = fold(as_text(value))
+        if folded in self.table:
+            return self.table[folded]
+        labels = ", ".join(f"« {label} »" for label in self.enum.labels)
+        raise Bad(f"l’une des valeurs {labels}")
 
 
-STATUSES = _aliases(
+as_status = Choice(
     ActionStatus,
     {
         "Terminé": ActionStatus.DONE,
@@ -161,7 +190,7 @@ STATUSES = _aliases(
         "A venir": ActionStatus.UPCOMING,
     },
 )
-PRIORITIES = _aliases(
+as_priority = Choice(
     Priority,
     {
         "Élevée": Priority.HIGH,
@@ -173,7 +202,7 @@ PRIORITIES = _aliases(
         "Faible": Priority.LOW,
     },
 )
-PARTICIPATIONS = _aliases(
+as_participation = Choice(
     Participation,
     {
         "Coconstruction": Participation.CO_CONSTRUCTION,
@@ -181,14 +210,6 @@ PARTICIPATIONS = _aliases(
         "Pas de participation": Participation.NONE,
     },
 )
-
-
-def as_choice(value, table: dict[str, str], enum) -> str:
-    folded = fold(as_text(value))
-    if folded in table:
-        return table[folded]
-    labels = ", ".join(f"« {label} »" for label in enum.labels)
-    raise Bad(f"l’une des valeurs {labels}")
 
 
 _PREFIX = (
@@ -360,3 +381,18 @@ def _valid_dmy(text: str) -> datetime.date | None:
         return datetime.datetime.strptime(text, "%d/%m/%Y").date()
     except ValueError:
         return None
+
+
+def as_steps(value) -> list[tuple[str, bool]]:
+    """« Étapes » → (title, done) pairs, one per line (see ``split_steps``)."""
+    return split_steps(as_text(value))
+
+
+def as_links(value) -> list[tuple[str, str]]:
+    """« Documents et liens » → (title, url) pairs (see ``split_links``)."""
+    return split_links(as_text(value))
+
+
+def as_follow_ups(value) -> list[tuple[datetime.date | None, str]]:
+    """« Notes (de suivi) » → (date or None, text) notes (see ``split_follow_ups``)."""
+    return split_follow_ups(as_text(value))

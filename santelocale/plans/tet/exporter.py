@@ -13,10 +13,14 @@ from openpyxl.utils import get_column_letter
 
 from santelocale.plans import progress, services
 from santelocale.plans.models import Action, Section, Step
-from santelocale.plans.tet.columns import EXPORT_COLUMNS, GROUPS, LEVEL_KEYS, MERGED, TEXT_KEYS
+from santelocale.plans.tet.columns import EXPORT_COLUMNS, LEVEL_KEYS, Column
 from santelocale.utils.spreadsheet import FORMULA_STARTS
 
 SHEET_NAME = "Fichier dimport"
+#: Row 1 of TeT's template merges these group titles over their columns.
+MERGED = ["H1:I1", "J1:P1"]
+#: The columns shown wider: the fiche's title, its description, its objectives.
+WIDE = ("title", "description", "objectives")
 
 _HEADER_FILL = PatternFill("solid", fgColor="FFFFF2CC")
 _GROUP_FILL = PatternFill("solid", fgColor="FF5E88B1")
@@ -86,22 +90,15 @@ def _link_line(link) -> str:
     return link.url if link.title == link.url else f"{link.title} : {link.url}"
 
 
+def _cell_key(column: Column) -> str:
+    """The key of ``column``'s cell in a row's cells: « funder2 », « amount2 » for the second funding pair."""
+    return f"{column.key}{column.slot}" if column.slot else column.key
+
+
 def _action_cells(action: Action) -> dict:
-    cells = {
-        key: getattr(action, key)
-        for key in (
-            *TEXT_KEYS,
-            "operator",
-            "partners",
-            "pilot_service",
-            "elected_referent",
-            "calendar",
-            "notes",
-            "budget",
-            "starts_on",
-            "ends_on",
-        )
-    }
+    """The cells of ``action``'s row by ``_cell_key``: a column read into a fiche field is written from that
+    field, unless written otherwise below (labels of choices, numbers, lists, funding)."""
+    cells = {column.key: getattr(action, column.key) for column in EXPORT_COLUMNS if column.into == "values"}
     cells["budget"] = _number(action.budget)
     pilots = []
     if action.pilot_user_id and not action.pilot_hidden and action.pilot_user.get_full_name().strip():
@@ -163,22 +160,21 @@ def export_plan(contract, user) -> bytes:
     ws = workbook.active
     ws.title = SHEET_NAME
     bold = Font(bold=True)
-    for column, text in GROUPS:
-        _put(ws, 1, column, text)
-        ws.cell(1, column).font = Font(bold=True, color="FFFFFFFF")
-    for column in range(1, len(EXPORT_COLUMNS) + 1):
-        ws.cell(1, column).fill = _GROUP_FILL
+    for number, column in enumerate(EXPORT_COLUMNS, start=1):
+        if column.group:
+            _put(ws, 1, number, column.group)
+            ws.cell(1, number).font = Font(bold=True, color="FFFFFFFF")
+        ws.cell(1, number).fill = _GROUP_FILL
+        _put(ws, 2, number, column.header)
+        _put(ws, 3, number, column.kind)
+        ws.cell(2, number).font = bold
+        ws.cell(2, number).fill = _HEADER_FILL
+        ws.cell(3, number).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(number)].width = 40 if column.key in WIDE else 22
     for rng in MERGED:
         ws.merge_cells(rng)
-    for column, (_, header, kind) in enumerate(EXPORT_COLUMNS, start=1):
-        _put(ws, 2, column, header)
-        _put(ws, 3, column, kind)
-        ws.cell(2, column).font = bold
-        ws.cell(2, column).fill = _HEADER_FILL
-        ws.cell(3, column).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.column_dimensions[get_column_letter(column)].width = 40 if column in (4, 6, 8) else 22
     ws.freeze_panes = "E4"
-    positions = {key: column for column, (key, _, _) in enumerate(EXPORT_COLUMNS, start=1)}
+    positions = {_cell_key(column): number for number, column in enumerate(EXPORT_COLUMNS, start=1)}
 
     row = 4
 

@@ -11,30 +11,11 @@ from decimal import Decimal
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from santelocale.plans.enums import ActionStatus, Participation, Priority, SectionKind, Vocabulary
+from santelocale.plans.enums import SectionKind, Vocabulary
 from santelocale.plans.models import Action, ActionLink, FollowUpNote, FundingLine, Section, Step, Term
 from santelocale.plans.services import FundingData
-from santelocale.plans.tet.columns import LEVEL_KEYS, LIST_KEYS, TEXT_KEYS, column_key
-from santelocale.plans.tet.convert import (
-    EXPECTED_DATE,
-    EXPECTED_TITLE,
-    PARTICIPATIONS,
-    PRIORITIES,
-    STATUSES,
-    Bad,
-    as_amount,
-    as_bool,
-    as_choice,
-    as_date,
-    as_list,
-    as_text,
-    funder_kind,
-    is_empty,
-    split_follow_ups,
-    split_links,
-    split_number,
-    split_steps,
-)
+from santelocale.plans.tet.columns import LEVEL_KEYS, Column, column_for
+from santelocale.plans.tet.convert import EXPECTED_TITLE, Bad, as_text, funder_kind, is_empty, split_number
 from santelocale.plans.tet.results import ImportPreview, ParsedFiche, ParsedSection, RowError
 from santelocale.utils.bounds import text_limit
 from santelocale.utils.text import fold
@@ -68,7 +49,11 @@ def _read_bytes(fileobj) -> bytes:
 
 
 def _header_keys(row: tuple) -> dict[int, str]:
-    return {i: key for i, value in enumerate(row) if isinstance(value, str) and (key := column_key(value))}
+    return {
+        i: column.key
+        for i, value in enumerate(row)
+        if isinstance(value, str) and (column := column_for(value))
+    }
 
 
 def _find_table(workbook):
@@ -175,23 +160,29 @@ class _Reader:
 
     def __init__(self, preview: ImportPreview, header: tuple):
         self.preview = preview
-        self.columns: dict[int, str] = {}
+        self.columns: dict[int, Column] = {}
         self.headers: dict[int, str] = {}
+        #: (Financeur column, its Montant column or None); their Column in ``funding_columns``
         self.funders: list[tuple[int, int | None]] = []
+        self.funding_columns: dict[int, Column] = {}
         seen: set[str] = set()
         for index, value in enumerate(header):
             text = as_text(value) if not is_empty(value) else ""
             self.headers[index] = text
-            key = column_key(text) if text else None
-            if key == "funder":
-                self.funders.append((index, None))
-            elif key == "amount":
-                if self.funders and self.funders[-1][0] == index - 1 and self.funders[-1][1] is None:
+            column = column_for(text) if text else None
+            if column is None:
+                continue
+            if column.into == "funding":
+                if column.key == "funder":
+                    self.funders.append((index, None))
+                    self.funding_columns[index] = column
+                elif self.funders and self.funders[-1][0] == index - 1 and self.funders[-1][1] is None:
                     self.funders[-1] = (index - 1, index)
-            elif key and key not in seen:
-                self.columns[index] = key
-                seen.add(key)
-        self.by_key = {key: index for index, key in self.columns.items()}
+                    self.funding_columns[index] = column
+            elif column.key not in seen:
+                self.columns[index] = column
+                seen.add(column.key)
+        self.by_key = {column.key: index for index, column in self.columns.items()}
         self.known = set(self.columns) | {i for pair in self.funders for i in pair if i is not None}
         self.sections: dict[tuple, ParsedSection] = {}
         self.fiches: dict[tuple, ParsedFiche] = {}
@@ -347,17 +338,16 @@ class _Reader:
     def read_fields(self, row: int, cells: dict, fiche: ParsedFiche) -> None:
         values = fiche.values
         notes: list[str] = []
-        for index, key in self.columns.items():
-            value = cells.get(index)
-            if is_empty(value) or key in LEVEL_KEYS or key in ("title", "sub_title"):
+        for index, column in self.columns.items():
+            raw = cells.get(index)
+            if is_empty(raw) or column.converter is None:
                 continue
             try:
-                self.read_field(row, index, key, value, fiche, notes)
+                value = column.converter(raw)
             except Bad as bad:
-                self.error(row, index, value, bad.expected)
+                self.error(row, index, raw, bad.expected)
                 continue
-            if key != "notes" and isinstance(values.get(key), str):
-                self.fits(row, index, values[key], Action, key, "le texte")
+            self.keep(row, index, column, raw, value, fiche, notes)
         start, end = values.get("starts_on"), values.get("ends_on")
         if start and end and end < start:
             self.error(
@@ -368,14 +358,15 @@ class _Reader:
             )
         year = start.year if start and 2000 <= start.year <= 2100 else None
         for funder_index, amount_index in self.funders:
-            name = as_list(cells.get(funder_index))
+            raw_name = cells.get(funder_index)
+            name = self.funding_columns[funder_index].converter(raw_name) if not is_empty(raw_name) else ""
             raw_amount = cells.get(amount_index) if amount_index is not None else None
             if not name and is_empty(raw_amount):
                 continue
             planned = Decimal(0)
             if not is_empty(raw_amount):
                 try:
-                    planned = as_amount(raw_amount)
+                    planned = self.funding_columns[amount_index].converter(raw_amount)
                 except Bad as bad:
                     self.error(row, amount_index, raw_amount, bad.expected)
                     continue
@@ -410,57 +401,40 @@ class _Reader:
             what = "le texte" if not notes else "le texte des notes (avec les colonnes sans champ propre)"
             self.fits(row, self.by_key.get("notes"), values["notes"], Action, "notes", what)
 
-    def read_field(self, row, index, key, value, fiche: ParsedFiche, notes: list[str]) -> None:
-        values = fiche.values
-        if key in TEXT_KEYS:
-            values[key] = as_text(value)
-        elif key in LIST_KEYS:
-            values[key] = as_list(value)
-        elif key == "participation":
-            values[key] = as_choice(value, PARTICIPATIONS, Participation)
-        elif key == "status":
-            values[key] = as_choice(value, STATUSES, ActionStatus)
-        elif key == "priority":
-            values[key] = as_choice(value, PRIORITIES, Priority)
-        elif key in ("starts_on", "ends_on"):
-            day, american = as_date(value)
-            if not 1900 <= day.year <= 2200:
-                raise Bad(EXPECTED_DATE)
-            values[key] = day
-            if american:
-                self.preview.warnings.append(
-                    f"Ligne {row}, colonne « {self.header(index)} » : « {as_text(value)} » est lu comme une "
-                    f"date américaine (mois/jour/année) : {day:%d/%m/%Y}. Vérifiez-la."
-                )
-        elif key == "is_continuous":
-            values[key] = as_bool(value)
-        elif key == "budget":
-            values[key] = as_amount(value)
-        elif key == "notes":
-            values["notes"] = "\n".join(filter(None, [as_text(value), values.get("notes", "")]))
-        elif key == "follow_up":
-            for day, text in split_follow_ups(as_text(value)):
-                if self.fits(row, index, text, FollowUpNote, "text", "une note de suivi", quote=True):
-                    fiche.follow_ups.append((day, text))
-        elif key == "steps":
-            for title, done in split_steps(as_text(value)):
+    def keep(self, row: int, index: int, column: Column, raw, value, fiche: ParsedFiche, notes: list) -> None:
+        """Put ``value``, read from ``raw`` in ``column``, where the column says (``Column.into``), each
+        text checked against the model field that will store it."""
+        if column.into == "values":
+            fiche.values[column.key] = value
+            if isinstance(value, str) and column.key != "notes":  # notes: checked once complete
+                self.fits(row, index, value, Action, column.key, "le texte")
+            notice = column.notice(raw, value) if column.notice else ""
+            if notice:
+                self.preview.warnings.append(f"Ligne {row}, colonne « {self.header(index)} » : {notice}")
+        elif column.into == "steps":
+            for title, done in value:
                 if self.fits(row, index, title, Step, "title", "une étape", quote=True):
                     fiche.steps.append((title, done))
-        elif key == "links":
-            for title, url in split_links(as_text(value)):
+        elif column.into == "links":
+            for title, url in value:
                 # A link without a title is shown by its address: that label is cut, as ``add_link`` does.
                 titled = title == url or self.fits(
                     row, index, title, ActionLink, "title", "l’intitulé d’un document", quote=True
                 )
                 if self.fits(row, index, url, ActionLink, "url", "une adresse", quote=True) and titled:
                     fiche.links.append((title, url))
-        elif key == "publics":
+        elif column.into == "follow_ups":
+            for day, text in value:
+                if self.fits(row, index, text, FollowUpNote, "text", "une note de suivi", quote=True):
+                    fiche.follow_ups.append((day, text))
+        elif column.into == "publics":
             self.read_publics(value, fiche, notes)
-        elif key in ("theme", "sub_themes"):
-            notes.append(f"{self.header(index)} : {as_text(value)}")
+        elif column.into == "notes":
+            notes.append(f"{self.header(index)} : {value}")
+        else:
+            raise ValueError(f"Column {column.key}: unknown destination « {column.into} »")
 
-    def read_publics(self, value, fiche: ParsedFiche, notes: list[str]) -> None:
-        text = as_text(value)
+    def read_publics(self, text: str, fiche: ParsedFiche, notes: list[str]) -> None:
         whole = self.publics.get(fold(text))
         items = [text] if whole else [p.strip() for p in text.split(",") if p.strip()]
         unknown = []
