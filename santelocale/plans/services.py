@@ -483,7 +483,7 @@ def step_problems(*, title: str, is_done: bool = False, done_on=None) -> list[st
     problems = []
     if not title.strip():
         problems.append("L’intitulé de l’étape est obligatoire.")
-    problems += column_problems(Step, {"title": title.strip()[:300]})  # imports cut long titles
+    problems += column_problems(Step, {"title": title.strip()})
     if done_on and not is_done:
         problems.append("Une étape datée comme réalisée doit être cochée « réalisée ».")
     return problems
@@ -496,7 +496,7 @@ def add_step(action: Action, *, title: str, due_on=None, is_done: bool = False, 
         raise PlanError(problems)
     return Step.objects.create(
         action=action,
-        title=title.strip()[:300],
+        title=title.strip(),
         due_on=due_on,
         is_done=is_done,
         done_on=done_on,
@@ -545,7 +545,9 @@ def link_problems(*, title: str, url: str = "") -> list[str]:
         clean_url(url, max_length=ActionLink._meta.get_field("url").max_length)
     except UnsafeUrl as exc:
         problems.append(str(exc))
-    problems += column_problems(ActionLink, {"title": (title or url)[:300]})
+    # Without a title the address is the label, cut to the column (``add_link``); a title is never cut.
+    limit = ActionLink._meta.get_field("title").max_length
+    problems += column_problems(ActionLink, {"title": title or url[:limit]})
     return problems
 
 

@@ -83,6 +83,12 @@ def Amount(max_digits: int, decimal_places: int) -> Any:  # noqa: N802 — a typ
     ]
 
 
+def text_limit(model: type[models.Model], name: str) -> int:
+    """The most characters ``model.name`` (a text column) holds: its ``max_length``, or ``LONG_TEXT`` for a
+    column without one."""
+    return model._meta.get_field(name).max_length or LONG_TEXT
+
+
 def integer_range(field: models.Field) -> tuple[int, int]:
     """The ``(lowest, highest)`` value an integer model field holds, narrowed by its min/max validators."""
     low, high = next(bounds for kind, bounds in _INTEGER_RANGES.items() if isinstance(field, kind))
@@ -108,7 +114,7 @@ def Bounded(model: type[models.Model], name: str) -> Any:  # noqa: N802 — a ty
     if isinstance(field, models.AutoField):
         return Annotated[int, Field(ge=1, le=2147483647)]
     if isinstance(field, models.CharField | models.TextField):
-        return Text(field.max_length or LONG_TEXT)
+        return Text(text_limit(model, name))
     if isinstance(field, models.DecimalField):
         return Amount(field.max_digits, field.decimal_places)
     if isinstance(field, models.IntegerField):
@@ -138,7 +144,7 @@ def column_problems(model: type[models.Model], values: dict, *, exclude=()) -> l
         field = model._meta.get_field(name)
         label = str(field.verbose_name)
         if isinstance(field, models.CharField | models.TextField) and isinstance(value, str):
-            limit = field.max_length or LONG_TEXT
+            limit = text_limit(model, name)
             if len(value) > limit:
                 problems.append(f"« {label} » : {limit} caractères au plus ({len(value)} saisis).")
             if "\x00" in value:

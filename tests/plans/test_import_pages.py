@@ -48,9 +48,9 @@ def bad_file() -> SimpleUploadedFile:
     workbook = openpyxl.Workbook()
     ws = workbook.active
     ws.title = "Fichier dimport"
-    for column, (_, header, kind) in enumerate(tet.TEMPLATE_HEADERS, start=1):
-        ws.cell(2, column, header)
-        ws.cell(3, column, kind)
+    for number, column in enumerate(tet.TEMPLATE_COLUMNS, start=1):
+        ws.cell(2, number, column.header)
+        ws.cell(3, number, column.kind)
     ws.cell(4, 1, "1. Accès aux soins")
     ws.cell(4, 4, "Guide santé")
     ws.cell(4, 28, "31/13/2026")
@@ -214,6 +214,32 @@ def test_a_token_of_another_user_or_contract_is_not_found(alice_client, contract
     assert not Action.objects.exists()
 
 
+def test_a_step_longer_than_its_column_is_shown_as_an_error_of_the_preview_and_cannot_be_imported(
+    alice_client, contract
+):
+    workbook = openpyxl.Workbook()
+    ws = workbook.active
+    ws.title = "Fichier dimport"
+    for column, header in enumerate(["Axe (x)", "Titre de la fiche action", "Étapes"], start=1):
+        ws.cell(2, column, header)
+    ws.append(["1. Accès aux soins", "Guide santé", "Cadrer\n" + "é" * 412])
+    out = io.BytesIO()
+    workbook.save(out)
+    uploaded = alice_client.post(
+        upload_url(contract), {"file": SimpleUploadedFile("etapes.xlsx", out.getvalue())}
+    )
+
+    preview = alice_client.get(uploaded["Location"])
+
+    assert preview.status_code == 400
+    html = preview.content.decode()
+    assert "Rien n’a été importé" in html
+    assert "Ligne 3, colonne « Étapes » : une étape dépasse 300 caractères (412)" in html
+    assert 'id="import-apply"' not in html
+    assert alice_client.post(uploaded["Location"], {"confirm": "1"}).status_code == 400
+    assert not Action.objects.filter(contract=contract).exists()
+
+
 def test_the_preview_and_the_import_work_from_another_session_without_reading_the_file_again(
     alice_client, alice, contract, monkeypatch
 ):
@@ -224,7 +250,7 @@ def test_the_preview_and_the_import_work_from_another_session_without_reading_th
     def no_second_read(*args, **kwargs):
         raise AssertionError("the workbook was read a second time")
 
-    monkeypatch.setattr(tet.openpyxl, "load_workbook", no_second_read)
+    monkeypatch.setattr(openpyxl, "load_workbook", no_second_read)
     other_server = Client()
     other_server.force_login(alice)
     preview = other_server.get(uploaded["Location"])

@@ -105,3 +105,16 @@ def test_a_1000_word_search_of_fiches_and_of_the_registry_is_not_a_server_error(
     assert client.get("/observatoire/", {"q": HUGE}).status_code == 200
     table = f"/contrats/{plan.contract.public_id}/plan/tableau/"
     assert client.get(table, {"q": HUGE}).status_code == 200
+
+
+def test_a_step_or_document_title_longer_than_its_column_is_refused_by_the_services_not_cut(plan):
+    steps = plan.guide.steps.count()
+    with pytest.raises(PlanError, match="« étape » : 300 caractères au plus"):
+        plan_services.add_step(plan.guide, title="é" * 301)
+    with pytest.raises(PlanError, match="« intitulé » : 300 caractères au plus"):
+        plan_services.add_link(plan.guide, title="t" * 301, url="https://example.org")
+    assert plan.guide.steps.count() == steps
+    # An address given without a title is its own label, cut to the title's column.
+    address = "https://example.org/" + "a" * 480
+    link = plan_services.add_link(plan.guide, title="", url=address)
+    assert (link.title, link.url) == (address[:300], address)

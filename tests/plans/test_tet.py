@@ -1,5 +1,6 @@
 """Territoires en Transitions workbooks: TeT's own sample files, files with mistakes, import, export."""
 
+import dataclasses
 import datetime
 import io
 import json
@@ -28,7 +29,7 @@ def sample(name: str) -> tet.ImportPreview:
         return tet.parse_workbook(handle, filename=name)
 
 
-HEADERS = [header for _, header, _ in tet.TEMPLATE_HEADERS]
+HEADERS = [column.header for column in tet.TEMPLATE_COLUMNS]
 
 
 def workbook_bytes(
@@ -749,3 +750,121 @@ def test_an_import_writes_in_a_bounded_number_of_queries_whatever_its_size(
     assert [row.term.label for row in record.publics.all()] == ["Tout public"]
     assert fiche.funding.get().history.get().history_user == alice
     assert fiche.steps.first().history.get().history_user == alice
+
+
+# --- Texts longer than their column -----------------------------------------------------------------------
+
+
+def test_a_step_longer_than_its_column_is_refused_in_the_preview_and_nothing_is_written(make_contract, alice):
+    long_step = "Réunir " + "é" * 405
+    preview = parse_rows(
+        [
+            {"Axe (x)": "1. Accès", "Titre de la fiche action": "Bonne fiche"},
+            {
+                "Axe (x)": "1. Accès",
+                "Titre de la fiche action": "Fiche aux étapes bavardes",
+                "Etapes de la fiche action": f"- Cadrer\n- {long_step}",
+            },
+        ],
+        headers=[*HEADERS, "Etapes de la fiche action"],
+    )
+
+    assert [str(error) for error in preview.errors] == [
+        "Ligne 5, colonne « Etapes de la fiche action » : une étape dépasse 300 caractères (412) : "
+        f"« {long_step[:60]}… »."
+    ]
+    assert not preview.can_import
+    contract = make_contract()
+    with pytest.raises(PlanError):
+        tet.apply_import(contract, preview, user=alice)
+    assert not Action.objects.filter(contract=contract).exists()
+    assert not Section.objects.filter(contract=contract).exists()
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "expected"),
+    [
+        ("Structure pilote", "o" * 501, "le texte dépasse 500 caractères (501)."),
+        ("Direction ou service pilote", "Service, " * 60, "le texte dépasse 500 caractères (538)."),
+        ("Personne pilote", "p" * 600, "le texte dépasse 500 caractères (600)."),
+        ("Élu·e référent·e ", "e" * 501, "le texte dépasse 500 caractères (501)."),
+        ("Descriptif", "d" * 20_001, "le texte dépasse 20000 caractères (20001)."),
+        ("Financeur 1", "f" * 256, "le nom du financeur dépasse 255 caractères (256)."),
+        (
+            "Documents et liens",
+            "t" * 301 + " : https://example.org/guide.pdf",
+            f"l’intitulé d’un document dépasse 300 caractères (301) : « {'t' * 60}… ».",
+        ),
+        (
+            "Documents et liens",
+            "Guide : https://example.org/" + "a" * 981,
+            f"une adresse dépasse 1000 caractères (1001) : « https://example.org/{'a' * 40}… ».",
+        ),
+        (
+            "Notes",
+            "n" * 20_001,
+            f"une note de suivi dépasse 20000 caractères (20001) : « {'n' * 60}… ».",
+        ),
+    ],
+)
+def test_any_text_longer_than_its_column_is_refused_with_the_row_the_column_and_the_limit(
+    header, value, expected
+):
+    preview = parse_rows([{"Axe (x)": "1. Accès", "Titre de la fiche action": "Fiche", header: value}])
+
+    assert [str(error) for error in preview.errors] == [f"Ligne 4, colonne « {header.strip()} » : {expected}"]
+
+
+def test_notes_gathered_from_several_columns_are_refused_when_they_outgrow_the_notes_field():
+    preview = parse_rows(
+        [
+            {
+                "Titre de la fiche action": "Fiche",
+                "Notes complémentaires": "n" * 15_000,
+                "Commentaire": "c" * 6_000,
+            }
+        ],
+        headers=[*HEADERS, "Notes complémentaires", "Commentaire"],
+    )
+
+    assert [str(error) for error in preview.errors] == [
+        "Ligne 4, colonne « Notes complémentaires » : le texte des notes (avec les colonnes sans champ "
+        "propre) dépasse 20000 caractères (21015)."
+    ]
+
+
+def test_texts_at_their_limit_are_imported_whole(make_contract, alice):
+    bare_address = "https://example.org/" + "a" * 480
+    preview = parse_rows(
+        [
+            {
+                "Titre de la fiche action": "t" * 300,
+                "Structure pilote": "o" * 500,
+                "Financeur 1": "f" * 255,
+                "Etapes de la fiche action": "é" * 300,
+                "Documents et liens": f"{'d' * 300} : https://example.org/doc\n{bare_address}",
+            }
+        ],
+        headers=[*HEADERS, "Etapes de la fiche action"],
+    )
+    assert preview.errors == []
+
+    tet.apply_import(contract := make_contract(), preview, user=alice)
+
+    action = Action.objects.get(contract=contract)
+    assert (action.title, action.operator) == ("t" * 300, "o" * 500)
+    assert action.funding.get().funder_name == "f" * 255
+    assert action.steps.get().title == "é" * 300
+    # An address without a title is its own label, cut to the title's column; the address is kept whole.
+    assert sorted(action.links.values_list("title", "url")) == [
+        ("d" * 300, "https://example.org/doc"),
+        (bare_address[:300], bare_address),
+    ]
+
+
+def test_every_column_read_into_a_fiche_field_names_a_field_of_the_fiche_and_of_its_model():
+    fields = {field.name for field in dataclasses.fields(ActionData)}
+    for column in tet.COLUMNS:
+        if column.into == "values":
+            assert column.key in fields and Action._meta.get_field(column.key), column.key
+        assert (column.converter is None) == (column.into in ("level", "title")), column.key
