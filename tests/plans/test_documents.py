@@ -112,7 +112,7 @@ def test_territory_names_communes_and_qpv_or_counts_them(plan, alice, monkeypatc
     assert fields["Communes"].text == "Albi"
     assert fields["Population"].text.endswith("habitants")
     assert "Cantepau" in fields["Quartiers prioritaires (QPV)"].items
-    monkeypatch.setattr(documents, "MAX_LISTED_COMMUNES", 0)
+    monkeypatch.setattr(documents.model, "MAX_LISTED_COMMUNES", 0)
     doc = documents.contract_document(plan.contract, alice, TODAY)
     assert {f.label: f for f in doc.territory}["Communes"].text == "1 communes (liste non reproduite)"
 
