@@ -43,6 +43,7 @@ from santelocale.plans.forms_action import (
 )
 from santelocale.plans.models import Action, FundingLine
 from santelocale.plans.progress import action_progress
+from santelocale.plans.read import plan_actions
 from santelocale.plans.services import PlanError
 from santelocale.plans.views_common import REFUSALS, get_action, get_contract
 from santelocale.utils.forms import CreationForm
@@ -140,7 +141,7 @@ def _detail_context(request, action: Action, *, errors: dict | None = None, **ov
             line.form = line_forms.get(line.pk) or FundingForm(
                 prefix=f"line-{line.pk}", initial=FundingForm.initial_for(line), kinds=kinds
             )
-    visible = Action.objects.restrict(user, "view").alive()
+    visible = plan_actions(contract, user)
     show_names = _shows_names(user, action)
     follow_ups = list(action.follow_ups.select_related("author"))
     for note in follow_ups:

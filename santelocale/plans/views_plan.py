@@ -3,7 +3,7 @@ table (and its CSV), the timeline, the funding, the indicators (with their value
 of the axes and objectives. Views parse, call ``plans.services`` / ``plans.progress`` /
 ``indicators.services``, render.
 
-Every list of fiches comes from ``progress.plan_actions(contract, user)`` (live fiches the user may see:
+Every list of fiches comes from ``read.plan_actions(contract, user)`` (live fiches the user may see:
 ``Action.objects.alive().restrict(user, "view")``), so confidential fiches never reach the public nor the
 members of other contracts; a sub-action is only shown with its fiche."""
 
@@ -30,7 +30,7 @@ from santelocale.indicators.services import (
     on_track,
     record_value,
 )
-from santelocale.plans import progress
+from santelocale.plans import progress, read
 from santelocale.plans.enums import ActionStatus, FundingUnit
 from santelocale.plans.forms_plan import (
     SORTS,
@@ -61,10 +61,10 @@ def _form_errors(form) -> list[str]:
     return [error for errors in form.errors.values() for error in errors]
 
 
-def visible_actions(contract, user) -> list[Action]:
-    """The live fiches and sub-actions of ``contract`` that ``user`` may see (``progress.plan_actions``),
-    in plan order."""
-    actions = progress.plan_actions(contract, user).select_related("section", "pilot_user", "parent")
+def _actions_in_order(contract, user) -> list[Action]:
+    """The live fiches and sub-actions of ``contract`` that ``user`` may see (``read.plan_actions``), with
+    what the pages show of them, in position order."""
+    actions = read.plan_actions(contract, user).select_related("section", "pilot_user", "parent")
     return list(actions.prefetch_related("steps").order_by("position", "pk"))
 
 
@@ -139,7 +139,7 @@ def _tree_nodes(contract, summary, fiches) -> list[Node]:
 def _tree_context(request, contract, **extra) -> dict:
     today = datetime.date.today()
     summary = progress.summarize(contract, request.user, today=today)
-    actions = visible_actions(contract, request.user)
+    actions = _actions_in_order(contract, request.user)
     _annotate(contract, actions, summary.progress_by_action, today)
     fiches = [a for a in actions if a.parent_id is None]
     table_url = reverse("plans:table", args=[contract.public_id])
@@ -209,7 +209,7 @@ def _sort(rows: list, sort: str) -> None:
 
 def _filter(contract, user, filters: dict, tree, today) -> list[Action]:
     """The fiches (not sub-actions) of the plan matching ``filters`` (cleaned by ``PlanFilterForm``)."""
-    actions = progress.plan_actions(contract, user).filter(parent__isnull=True)
+    actions = read.plan_actions(contract, user).filter(parent__isnull=True)
     if "axe" in filters:
         actions = actions.filter(section_id__in=descendants_and_self(int(filters["axe"]), tree))
     if "statut" in filters:
@@ -411,7 +411,7 @@ def plan_timeline(request, public_id):
     contract = get_contract(request, public_id)
     today = datetime.date.today()
     tree = section_tree(contract)
-    actions = visible_actions(contract, request.user)
+    actions = _actions_in_order(contract, request.user)
     _annotate(contract, actions, {}, today)
     fiches = sorted((a for a in actions if a.parent_id is None), key=_plan_order(tree))
     return render(
@@ -446,7 +446,7 @@ def plan_funding(request, public_id):
     contract = get_contract(request, public_id)
     tree = section_tree(contract)
     summary = progress.funding_summary(contract, request.user)
-    actions = visible_actions(contract, request.user)
+    actions = _actions_in_order(contract, request.user)
     order = {a.pk: i for i, a in enumerate(sorted(actions, key=_plan_order(tree)))}
     lines = sorted(
         FundingLine.objects.filter(action__in=[a.pk for a in actions]).select_related("action"),
@@ -494,7 +494,7 @@ def _value_prefix(indicator) -> str:
 
 def _contract_indicators(contract, user):
     return (
-        progress.plan_indicators(contract, user)
+        read.plan_indicators(contract, user)
         .select_related("section", "action", "action__parent", "action__pilot_user")
         .prefetch_related("values")
     )
@@ -504,7 +504,7 @@ def _indicators_context(request, contract, *, bound: tuple | None = None, add_fo
     """The indicators page; ``bound`` = (indicator pk, form, errors) of a refused value."""
     user = request.user
     tree = section_tree(contract)
-    actions = visible_actions(contract, user)
+    actions = _actions_in_order(contract, user)
     groups: dict[tuple, list[IndicatorEntry]] = defaultdict(list)
     section_rank = {s.pk: i for i, (s, _depth) in enumerate(tree)}
     action_rank = {a.pk: i for i, a in enumerate(sorted(actions, key=_plan_order(tree)))}
@@ -607,8 +607,7 @@ def indicator_value_add(request, public_id, indicator_pk):
 def plan_bin(request, public_id):
     contract = get_contract(request, public_id, "plans.change_plan")
     binned = (
-        Action.objects.filter(contract=contract, deleted_at__isnull=False)
-        .restrict(request.user, "view")
+        read.binned_actions(contract, request.user)
         .select_related("section", "parent")
         .order_by("-deleted_at", "pk")
     )

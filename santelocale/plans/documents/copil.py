@@ -21,13 +21,13 @@ from santelocale.plans.documents.model import (
     kind_label,
     percent,
     section_heading,
-    visible_indicators,
     with_unit,
 )
 from santelocale.plans.documents.pdf import pdf_bytes, print_css
 from santelocale.plans.documents.word import new_writer
 from santelocale.plans.enums import FundingUnit
 from santelocale.plans.models import Action
+from santelocale.plans.read import visible_indicators
 from santelocale.utils.text import clean
 
 
@@ -206,7 +206,7 @@ def copil_data(contract, user, today: datetime.date | None = None) -> CopilData:
     summary = progress.summarize(contract, user, today)
     by_progress = summary.progress_by_action  # every visible fiche and sub-action
     indicator_lines = []
-    for indicator in visible_indicators(contract, by_progress):
+    for indicator in visible_indicators(contract, user):
         value = indicator_value(indicator)
         indicator_lines.append(
             IndicatorLine(

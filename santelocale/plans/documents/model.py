@@ -2,10 +2,9 @@
 plain data (``ContractDoc``: facts, parties, territory, axes, fiches with their fields and tables), built
 once for one user and laid out by the Word writer (``word``) and the print HTML (``pdf``).
 
-Each document holds only what the requesting user may see: live fiches through
-``Action.objects.restrict(user, "view")`` (confidential fiches for the contract's parties only), sub-actions
-under a visible parent, indicators of visible fiches. Everything is read in a few queries (fiches with all
-their parts prefetched), never fiche by fiche.
+Each document holds only what the requesting user may see, as ``plans.read`` says (``read_plan``: live
+fiches the user may see, sub-actions under a visible parent; ``visible_indicators``). Everything is read in
+a few queries (fiches with all their parts prefetched), never fiche by fiche.
 """
 
 import datetime
@@ -13,9 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.text import slugify
 
 from santelocale.contracts.enums import ContractKind
@@ -24,7 +21,7 @@ from santelocale.indicators.services import latest_value
 from santelocale.plans import progress
 from santelocale.plans.enums import ActionStatus, FundingUnit
 from santelocale.plans.models import Action
-from santelocale.plans.services import section_tree
+from santelocale.plans.read import PlanParts, read_plan
 from santelocale.territories.models import PriorityNeighbourhood
 from santelocale.utils.text import clean
 
@@ -86,102 +83,9 @@ def period_text(starts_on, ends_on) -> str:
 # --- Reading the plan -------------------------------------------------------------------------------------
 
 
-def visible_actions(contract, user) -> list[Action]:
-    """The live fiches and sub-actions of ``contract`` that ``user`` may see (all when ``user`` is None),
-    with every part prefetched, in plan order (``progress.plan_actions``)."""
-    actions = (
-        progress.plan_actions(contract, user)
-        .select_related("section", "pilot_user")
-        .prefetch_related(
-            "publics",
-            "intervention_types",
-            "determinants",
-            "communes",
-            "neighbourhoods",
-            "steps",
-            "follow_ups",
-            "links",
-            "funding",
-            Prefetch("indicators", queryset=Indicator.objects.prefetch_related("values")),
-            # Linked fiches as the user may see them: a confidential one is not named to outsiders.
-            Prefetch(
-                "linked",
-                queryset=progress.plan_actions(contract, user).only("pk", "number", "title", "contract_id"),
-            ),
-        )
-        .order_by("position", "pk")
-    )
-    return list(actions)
-
-
-def visible_indicators(contract, visible_pks) -> list[Indicator]:
-    """The contract's indicators on the contract itself, on an axis, or on a visible fiche (one of
-    ``visible_pks``), with their values."""
-    indicators = (
-        Indicator.objects.filter(contract=contract)
-        .select_related("section", "action")
-        .prefetch_related("values")
-        .order_by("kind", "name", "pk")
-    )
-    return [i for i in indicators if i.action_id is None or i.action_id in visible_pks]
-
-
-@dataclass
-class PlanParts:
-    """The plan as read once: sections in reading order, visible fiches grouped, sub-actions by parent."""
-
-    tree: list  # [(Section, depth)]
-    sections: dict  # pk → Section
-    fiches_by_section: dict  # section pk (or None) → [Action]
-    subs_by_parent: dict  # fiche pk → [Action]
-    ordered: list  # fiches and sub-actions in reading order (each sub-action after its fiche)
-    fiches: list  # fiches only, in reading order
-    progress: dict  # action pk → progress in % or None
-
-    @cached_property
-    def fiche_by_pk(self) -> dict:
-        return {a.pk: a for a in self.fiches}
-
-    def axis_path(self, action: Action) -> str:
-        """« 1. Accès aux soins › 1.1. Rendre l’offre lisible » (the parent's for a sub-action)."""
-        section_id = action.section_id
-        if action.parent_id is not None:
-            parent = self.fiche_by_pk.get(action.parent_id)
-            section_id = parent.section_id if parent else None
-        chain = []
-        while section_id is not None and section_id in self.sections:
-            section = self.sections[section_id]
-            chain.append(section.label)
-            section_id = section.parent_id
-        return " › ".join(reversed(chain))
-
-
-def read_plan(contract, user) -> PlanParts:
-    tree = section_tree(contract)
-    prefetch_related_objects([s for s, _ in tree], "themes")
-    sections = {s.pk: s for s, _ in tree}
-    actions = visible_actions(contract, user)
-    fiches_by_section = defaultdict(list)
-    subs_by_parent = defaultdict(list)
-    for action in actions:
-        if action.parent_id is None:
-            fiches_by_section[action.section_id if action.section_id in sections else None].append(action)
-        else:
-            subs_by_parent[action.parent_id].append(action)
-    fiches = [a for s, _ in tree for a in fiches_by_section.get(s.pk, [])] + fiches_by_section.get(None, [])
-    ordered = []
-    for fiche in fiches:
-        ordered.append(fiche)
-        ordered += subs_by_parent.get(fiche.pk, [])
-    return PlanParts(
-        tree=tree,
-        sections=sections,
-        fiches_by_section=fiches_by_section,
-        subs_by_parent=subs_by_parent,
-        ordered=ordered,
-        fiches=fiches,
-        progress={a.pk: progress.action_progress(a, list(a.steps.all())) for a in actions},
-    )
+def plan_progress(parts: PlanParts) -> dict[int, int | None]:
+    """The progress in % (or None) of each fiche and sub-action of ``parts`` (steps are prefetched)."""
+    return {a.pk: progress.action_progress(a, list(a.steps.all())) for a in parts.actions}
 
 
 # --- The contract document -------------------------------------------------------------------------------
@@ -366,14 +270,13 @@ def indicators_table(indicators) -> Table:
     )
 
 
-def _fiche_doc(action: Action, parts: PlanParts, today: datetime.date) -> FicheDoc:
+def _fiche_doc(action: Action, parts: PlanParts, progress_by_action: dict, today: datetime.date) -> FicheDoc:
     late = action.is_late(today)
     status = action.get_status_display() or NOT_ENTERED
     if late and action.status != ActionStatus.LATE:
         status += " (en retard)"
     dates = "Amélioration continue" if action.is_continuous else period_text(action.starts_on, action.ends_on)
-    visible_pks = parts.progress.keys()
-    linked = [a.label for a in action.linked.all() if a.pk in visible_pks]
+    linked = [a.label for a in action.linked.all() if a.pk in parts.visible_pks]
     linked += [line for line in action.related_text.splitlines() if line.strip()]
     territory = _territory_items(action)
     fields = [_text("Numéro", action.number), _text("Titre", action.title)]
@@ -402,7 +305,7 @@ def _fiche_doc(action: Action, parts: PlanParts, today: datetime.date) -> FicheD
         _text("Priorité", action.get_priority_display()),
         _text("Dates", dates),
         _text("Calendrier", action.calendar),
-        Field("Avancement", percent(parts.progress.get(action.pk))),
+        Field("Avancement", percent(progress_by_action.get(action.pk))),
     ]
     if action.budget is not None:
         fields.append(Field("Budget prévisionnel", amount(action.budget)))
@@ -447,7 +350,10 @@ def _fiche_doc(action: Action, parts: PlanParts, today: datetime.date) -> FicheD
         anchor=f"fiche-{action.pk}",
         fields=fields,
         tables=tables,
-        sub_actions=[_fiche_doc(sub, parts, today) for sub in parts.subs_by_parent.get(action.pk, [])],
+        sub_actions=[
+            _fiche_doc(sub, parts, progress_by_action, today)
+            for sub in parts.subs_by_parent.get(action.pk, [])
+        ],
     )
 
 
@@ -455,6 +361,7 @@ def contract_document(contract, user, today: datetime.date | None = None) -> Con
     """Everything the contract's Word and PDF documents show, for ``user``."""
     today = today or datetime.date.today()
     parts = read_plan(contract, user)
+    progress_by_action = plan_progress(parts)
     perimeter = contract.perimeter
     signatories = list(contract.signatories.all())
     porteurs = [o.name for o in contract.porteurs.all()]
@@ -534,6 +441,6 @@ def contract_document(contract, user, today: datetime.date | None = None) -> Con
         territory=territory,
         sections=sections,
         unfiled=[clean(a.label) for a in parts.fiches_by_section.get(None, [])],
-        fiches=[_fiche_doc(a, parts, today) for a in parts.fiches],
+        fiches=[_fiche_doc(a, parts, progress_by_action, today) for a in parts.fiches],
         generated_on=today,
     )

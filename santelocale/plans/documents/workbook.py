@@ -8,8 +8,9 @@ import io
 from decimal import Decimal
 
 from santelocale.plans import progress
-from santelocale.plans.documents.model import PlanParts, kind_label, read_plan, visible_indicators
+from santelocale.plans.documents.model import kind_label, plan_progress
 from santelocale.plans.models import Action
+from santelocale.plans.read import PlanParts, read_plan, visible_indicators
 from santelocale.utils.spreadsheet import safe_cell
 from santelocale.utils.text import clean
 
@@ -109,7 +110,7 @@ FICHE_COLUMNS = [
 ]
 
 
-def _fiche_row(action: Action, parts: PlanParts, by_pk: dict, today: datetime.date) -> list:
+def _fiche_row(action: Action, parts: PlanParts, progress_by_action: dict, by_pk: dict, today) -> list:
     money = {"EUR": [Decimal(0), Decimal(0)], "FTE": [Decimal(0), Decimal(0)]}
     for line in action.funding.all():
         money[line.unit][0] += line.planned
@@ -125,7 +126,7 @@ def _fiche_row(action: Action, parts: PlanParts, by_pk: dict, today: datetime.da
         parts.axis_path(action),
         action.get_status_display(),
         action.get_priority_display(),
-        parts.progress.get(action.pk),
+        progress_by_action.get(action.pk),
         action.is_late(today),
         action.starts_on,
         action.ends_on,
@@ -290,6 +291,7 @@ def plan_workbook(contract, user, today: datetime.date | None = None) -> bytes:
     today = today or datetime.date.today()
     parts = read_plan(contract, user)
     by_pk = {a.pk: a for a in parts.ordered}
+    progress_by_action = plan_progress(parts)
     summary = progress.summarize(contract, user, today)
     workbook = Workbook()
     properties = workbook.properties
@@ -301,7 +303,7 @@ def plan_workbook(contract, user, today: datetime.date | None = None) -> bytes:
         workbook,
         "Fiches",
         FICHE_COLUMNS,
-        (_fiche_row(a, parts, by_pk, today) for a in parts.ordered),
+        (_fiche_row(a, parts, progress_by_action, by_pk, today) for a in parts.ordered),
         first=True,
     )
     _sheet(
@@ -331,7 +333,7 @@ def plan_workbook(contract, user, today: datetime.date | None = None) -> bytes:
         workbook,
         "Indicateurs",
         INDICATOR_COLUMNS,
-        _indicator_rows(visible_indicators(contract, {a.pk for a in parts.ordered})),
+        _indicator_rows(visible_indicators(contract, user)),
     )
     _summary_sheet(workbook, contract, summary, today)
     out = io.BytesIO()
