@@ -23,7 +23,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -46,6 +45,7 @@ from santelocale.plans.progress import action_progress
 from santelocale.plans.read import plan_actions
 from santelocale.plans.services import PlanError
 from santelocale.plans.views_common import REFUSALS, get_action, get_contract
+from santelocale.utils import fr
 from santelocale.utils.forms import CreationForm
 from santelocale.utils.versioning import VersionConflict
 
@@ -370,9 +370,9 @@ def _display(model, name: str, value, cache: dict) -> str:
     if model_field.is_relation:
         return _display_related(model_field.related_model, value, cache)
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+        return fr.short_datetime(value)
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return fr.short_date(value)
     if isinstance(value, Decimal):
         return floatformat(value, "-2g")
     return Truncator(str(value)).chars(300)
@@ -421,7 +421,7 @@ def _in_order(records):
 def _amount(value, unit: str) -> str:
     if value is None:
         return "—"
-    return f"{floatformat(value, '-2g')} {'ETP' if unit == FundingUnit.FTE else '€'}"
+    return fr.fte(value) if unit == FundingUnit.FTE else fr.euros(value)
 
 
 #: A fiche's fields that name people: their old and new values are read by whoever reads names.
@@ -598,7 +598,7 @@ def follow_up_add(request, public_id, pk):
         section="follow_ups",
         forms={"follow_up_form": form},
         save=lambda data: services.add_follow_up(action, author=request.user, **data),
-        done=lambda note: f"Note de suivi du {note.noted_on:%d/%m/%Y} ajoutée.",
+        done=lambda note: f"Note de suivi du {fr.short_date(note.noted_on)} ajoutée.",
         anchor="notes",
     )
 

@@ -43,6 +43,7 @@ from santelocale.plans.forms_plan import (
 from santelocale.plans.models import Action, FundingLine, Section
 from santelocale.plans.services import PlanError, delete_section, save_section, section_tree
 from santelocale.plans.views_common import get_contract, plan_context
+from santelocale.utils import fr
 from santelocale.utils.spreadsheet import spreadsheet_csv
 from santelocale.utils.text import fold, search_words
 from santelocale.utils.versioning import VersionConflict
@@ -51,10 +52,6 @@ VALUE_REFUSAL = (
     "Seul·e le ou la coordinateur·rice du contrat ou le ou la pilote de la fiche saisit les valeurs "
     "de cet indicateur."
 )
-
-
-def _date(day) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
 
 
 def _form_errors(form) -> list[str]:
@@ -273,8 +270,8 @@ def _csv_rows(rows):
             a.get_status_display(),
             a.get_priority_display(),
             a.pilot_label,
-            _date(a.starts_on),
-            _date(a.ends_on),
+            fr.short_date(a.starts_on),
+            fr.short_date(a.ends_on),
             "oui" if a.is_continuous else "non",
             "" if a.progress_value is None else a.progress_value,
             "oui" if a.late else "non",
@@ -362,9 +359,9 @@ def _timeline(contract, actions, tree, today) -> dict:
         left = position(action.starts_on)
         right = 100.0 if action.is_continuous else position(action.ends_on + datetime.timedelta(days=1))
         if action.is_continuous:
-            bar.text = f"à partir du {_date(action.starts_on)}, en amélioration continue"
+            bar.text = f"à partir du {fr.short_date(action.starts_on)}, en amélioration continue"
         else:
-            bar.text = f"du {_date(action.starts_on)} au {_date(action.ends_on)}"
+            bar.text = f"du {fr.short_date(action.starts_on)} au {fr.short_date(action.ends_on)}"
         if left < 0:
             bar.notes.append("commence avant la période affichée")
         if right > 100:

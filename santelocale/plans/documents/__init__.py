@@ -15,13 +15,11 @@ from santelocale.plans.documents.model import (
     Field,
     SectionDoc,
     Table,
-    amount,
     contract_document,
     filename_slug,
-    fr_date,
-    fr_number,
+    funding_amount,
     kind_label,
-    percent,
+    progress_text,
 )
 from santelocale.plans.documents.pdf import PDF_TYPE, contract_html, contract_pdf, pdf_bytes, render_pdf
 from santelocale.plans.documents.word import DOCX_TYPE, contract_docx, contract_word
@@ -38,7 +36,7 @@ __all__ = [
     "Field",
     "SectionDoc",
     "Table",
-    "amount",
+    "funding_amount",
     "clean",
     "contract_docx",
     "contract_document",
@@ -50,11 +48,9 @@ __all__ = [
     "copil_html",
     "copil_pdf",
     "filename_slug",
-    "fr_date",
-    "fr_number",
     "kind_label",
     "pdf_bytes",
-    "percent",
+    "progress_text",
     "plan_workbook",
     "render_pdf",
 ]

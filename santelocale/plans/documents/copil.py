@@ -15,19 +15,17 @@ from santelocale.plans import progress
 from santelocale.plans.documents.model import (
     NOT_ENTERED,
     Table,
-    amount,
-    fr_date,
+    indicator_figure,
     indicator_value,
     kind_label,
-    percent,
+    progress_text,
     section_heading,
-    with_unit,
 )
 from santelocale.plans.documents.pdf import pdf_bytes, print_css
 from santelocale.plans.documents.word import new_writer
-from santelocale.plans.enums import FundingUnit
 from santelocale.plans.models import Action
 from santelocale.plans.read import visible_indicators
+from santelocale.utils import fr
 from santelocale.utils.text import clean
 
 
@@ -53,7 +51,7 @@ class SectionLine:
 
     @property
     def progress_text(self) -> str:
-        return percent(self.progress)
+        return progress_text(self.progress)
 
     @property
     def print_depth(self) -> int:
@@ -122,7 +120,7 @@ class CopilData:
 
     @property
     def contract_progress_text(self) -> str:
-        return percent(self.contract_progress)
+        return progress_text(self.contract_progress)
 
     @property
     def counts_by_status(self) -> dict[str, int]:
@@ -174,8 +172,8 @@ def _action_line(contract, action: Action, value: int | None) -> ActionLine:
         label=clean(action.label),
         pilot=clean(action.pilot_label) or "Sans pilote",
         status=action.get_status_display() or NOT_ENTERED,
-        ends_on=("Amélioration continue" if action.is_continuous else fr_date(action.ends_on)) or "—",
-        progress=percent(value),
+        ends_on=("Amélioration continue" if action.is_continuous else fr.short_date(action.ends_on)) or "—",
+        progress=progress_text(value),
         url=reverse("plans:action", args=[contract.public_id, action.pk]),
     )
 
@@ -183,13 +181,13 @@ def _action_line(contract, action: Action, value: int | None) -> ActionLine:
 def _funding_table(caption: str, first: str, rows: list[dict], total: dict, label_key: str) -> Table:
     def figures(bucket: dict) -> list[str]:
         planned, spent = bucket["planned"], bucket["spent"]
-        rate = f"{round(100 * spent / planned)} %" if planned else "—"
+        rate = fr.percent(round(100 * spent / planned)) if planned else "—"
         return [
-            amount(planned),
-            amount(spent),
+            fr.euros(planned),
+            fr.euros(spent),
             rate,
-            amount(bucket["planned_fte"], FundingUnit.FTE),
-            amount(bucket["spent_fte"], FundingUnit.FTE),
+            fr.fte(bucket["planned_fte"]),
+            fr.fte(bucket["spent_fte"]),
         ]
 
     header = [first, "Prévu", "Réalisé", "Taux de réalisation", "Prévu (ETP)", "Réalisé (ETP)"]
@@ -215,10 +213,10 @@ def copil_data(contract, user, today: datetime.date | None = None) -> CopilData:
                 attached_to=clean(indicator.attached_to),
                 kind=indicator.get_kind_display(),
                 direction=indicator.get_direction_display() or "—",
-                baseline=with_unit(indicator.baseline, indicator.unit),
+                baseline=indicator_figure(indicator.baseline, indicator.unit),
                 period=value.period if value else "—",
-                target=with_unit(value.target if value else None, indicator.unit),
-                actual=with_unit(value.actual if value else None, indicator.unit),
+                target=indicator_figure(value.target if value else None, indicator.unit),
+                actual=indicator_figure(value.actual if value else None, indicator.unit),
                 on_track=on_track(indicator, value),
             )
         )
@@ -254,7 +252,7 @@ def copil_docx(contract, user, today: datetime.date | None = None) -> bytes:
     writer = new_writer(data.title, f"{data.kind_label} — rapport au comité de pilotage")
     writer.paragraph(data.kind_label, "Subtitle")
     writer.heading(data.title, 0)
-    writer.paragraph(f"Date du rapport : {fr_date(data.today)}")
+    writer.paragraph(f"Date du rapport : {fr.short_date(data.today)}")
     writer.paragraph(
         f"{data.action_count} fiche(s) action ; avancement global du contrat : {data.contract_progress_text}."
     )

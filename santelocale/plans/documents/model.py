@@ -23,6 +23,7 @@ from santelocale.plans.enums import ActionStatus, FundingUnit
 from santelocale.plans.models import Action
 from santelocale.plans.read import PlanParts, read_plan
 from santelocale.territories.models import PriorityNeighbourhood
+from santelocale.utils import fr
 from santelocale.utils.text import clean
 
 KIND_LABELS = {
@@ -36,29 +37,14 @@ NOT_ENTERED = "Non renseigné"
 # --- Formatting -------------------------------------------------------------------------------------------
 
 
-def fr_date(day: datetime.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
+def funding_amount(value, unit: str = FundingUnit.EUR) -> str:
+    """A funding figure in its unit: « 12 000 € », « 0,5 ETP »; "" for None."""
+    return fr.fte(value) if unit == FundingUnit.FTE else fr.euros(value)
 
 
-def fr_number(value, decimals: int = 2) -> str:
-    """« 12 000 », « 0,5 », « 1 234,56 » (narrow no-break space between thousands), "" for None."""
-    if value is None:
-        return ""
-    number = Decimal(value).quantize(Decimal(1).scaleb(-decimals))
-    text = f"{number:,.{decimals}f}"
-    if decimals:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(",", "\u202f").replace(".", ",")
-
-
-def amount(value, unit: str = FundingUnit.EUR) -> str:
-    if value is None:
-        return ""
-    return f"{fr_number(value)} {'ETP' if unit == FundingUnit.FTE else '€'}"
-
-
-def percent(value: int | None) -> str:
-    return NOT_ENTERED if value is None else f"{value} %"
+def progress_text(value: int | None) -> str:
+    """« 45 % », or « Non renseigné » when the progress is unknown."""
+    return NOT_ENTERED if value is None else fr.percent(value)
 
 
 def filename_slug(contract) -> str:
@@ -68,16 +54,6 @@ def filename_slug(contract) -> str:
 
 def kind_label(contract) -> str:
     return KIND_LABELS.get(contract.kind, contract.get_kind_display())
-
-
-def period_text(starts_on, ends_on) -> str:
-    if starts_on and ends_on:
-        return f"du {fr_date(starts_on)} au {fr_date(ends_on)}"
-    if starts_on:
-        return f"à partir du {fr_date(starts_on)}"
-    if ends_on:
-        return f"jusqu’au {fr_date(ends_on)}"
-    return ""
 
 
 # --- Reading the plan -------------------------------------------------------------------------------------
@@ -194,9 +170,9 @@ def _territory_items(action: Action) -> list[str]:
 
 def _step_item(step) -> str:
     if step.is_done:
-        done = f" le {fr_date(step.done_on)}" if step.done_on else ""
+        done = f" le {fr.short_date(step.done_on)}" if step.done_on else ""
         return f"☑ {step.title} — réalisée{done}"
-    due = f" (échéance {fr_date(step.due_on)})" if step.due_on else ""
+    due = f" (échéance {fr.short_date(step.due_on)})" if step.due_on else ""
     return f"☐ {step.title} — à faire{due}"
 
 
@@ -219,14 +195,23 @@ def funding_table(lines) -> Table:
                 _funder_text(line),
                 line.get_nature_display(),
                 line.get_unit_display(),
-                amount(line.planned, line.unit),
-                amount(line.spent, line.unit) if line.spent is not None else "—",
+                funding_amount(line.planned, line.unit),
+                funding_amount(line.spent, line.unit) if line.spent is not None else "—",
             ]
         )
         totals[line.unit][0] += line.planned
         totals[line.unit][1] += line.spent or Decimal(0)
     for unit, (planned, spent) in totals.items():
-        rows.append(["Total", "", "", FundingUnit(unit).label, amount(planned, unit), amount(spent, unit)])
+        rows.append(
+            [
+                "Total",
+                "",
+                "",
+                FundingUnit(unit).label,
+                funding_amount(planned, unit),
+                funding_amount(spent, unit),
+            ]
+        )
     return Table("Financements", ["Année", "Financeur", "Nature", "Unité", "Prévu", "Réalisé"], rows)
 
 
@@ -239,17 +224,20 @@ def indicator_value(indicator: Indicator):
     return value
 
 
-def with_unit(number, unit: str) -> str:
+def indicator_figure(number, unit: str) -> str:
+    """An indicator's figure with its unit (« 12 consultations », « 45,5 % »); « — » for none."""
     if number is None:
         return "—"
-    return f"{fr_number(number)} {unit}".strip() if unit != "%" else f"{fr_number(number)} %"
+    if unit == "%":
+        return fr.percent(number, 2)
+    return f"{fr.number(number)} {unit}".strip()
 
 
 def indicators_table(indicators) -> Table:
     rows = []
     for indicator in indicators:
         value = indicator_value(indicator)
-        baseline = with_unit(indicator.baseline, indicator.unit)
+        baseline = indicator_figure(indicator.baseline, indicator.unit)
         if indicator.baseline is not None and indicator.baseline_period:
             baseline += f" ({indicator.baseline_period})"
         rows.append(
@@ -259,8 +247,8 @@ def indicators_table(indicators) -> Table:
                 clean(indicator.unit) or "—",
                 baseline,
                 value.period if value else "—",
-                with_unit(value.target if value else None, indicator.unit),
-                with_unit(value.actual if value else None, indicator.unit),
+                indicator_figure(value.target if value else None, indicator.unit),
+                indicator_figure(value.actual if value else None, indicator.unit),
             ]
         )
     return Table(
@@ -275,7 +263,7 @@ def _fiche_doc(action: Action, parts: PlanParts, progress_by_action: dict, today
     status = action.get_status_display() or NOT_ENTERED
     if late and action.status != ActionStatus.LATE:
         status += " (en retard)"
-    dates = "Amélioration continue" if action.is_continuous else period_text(action.starts_on, action.ends_on)
+    dates = "Amélioration continue" if action.is_continuous else fr.period(action.starts_on, action.ends_on)
     linked = [a.label for a in action.linked.all() if a.pk in parts.visible_pks]
     linked += [line for line in action.related_text.splitlines() if line.strip()]
     territory = _territory_items(action)
@@ -305,15 +293,17 @@ def _fiche_doc(action: Action, parts: PlanParts, progress_by_action: dict, today
         _text("Priorité", action.get_priority_display()),
         _text("Dates", dates),
         _text("Calendrier", action.calendar),
-        Field("Avancement", percent(progress_by_action.get(action.pk))),
+        Field("Avancement", progress_text(progress_by_action.get(action.pk))),
     ]
     if action.budget is not None:
-        fields.append(Field("Budget prévisionnel", amount(action.budget)))
+        fields.append(Field("Budget prévisionnel", fr.euros(action.budget)))
     if action.funding_note.strip():
         fields.append(_text("Financements (précisions)", action.funding_note))
     fields += [
         _items("Étapes", [_step_item(s) for s in action.steps.all()]),
-        _items("Notes de suivi", [f"{fr_date(n.noted_on)} — {n.text}" for n in action.follow_ups.all()]),
+        _items(
+            "Notes de suivi", [f"{fr.short_date(n.noted_on)} — {n.text}" for n in action.follow_ups.all()]
+        ),
         _items(
             "Documents et liens", [f"{k.title} — {k.url}" if k.url else k.title for k in action.links.all()]
         ),
@@ -367,15 +357,15 @@ def contract_document(contract, user, today: datetime.date | None = None) -> Con
     porteurs = [o.name for o in contract.porteurs.all()]
     territory = [
         Field("Périmètre", clean(perimeter.name)),
-        Field("Nombre de communes", fr_number(perimeter.commune_count, 0)),
-        Field("Population", f"{fr_number(perimeter.population, 0)} habitants"),
+        Field("Nombre de communes", fr.number(perimeter.commune_count, 0)),
+        Field("Population", f"{fr.number(perimeter.population, 0)} habitants"),
     ]
     if perimeter.commune_count <= MAX_LISTED_COMMUNES:
         names = list(perimeter.communes.order_by("name").values_list("name", flat=True))
         territory.append(Field("Communes", ", ".join(names) or "—"))
     else:
         territory.append(
-            Field("Communes", f"{fr_number(perimeter.commune_count, 0)} communes (liste non reproduite)")
+            Field("Communes", f"{fr.number(perimeter.commune_count, 0)} communes (liste non reproduite)")
         )
     qpvs = list(
         PriorityNeighbourhood.objects.filter(communes__in=perimeter.communes.all())
@@ -408,14 +398,14 @@ def contract_document(contract, user, today: datetime.date | None = None) -> Con
     facts = [
         Field("Type", kind_label(contract)),
         Field("Génération", contract.generation_label),
-        Field("Période", period_text(contract.starts_on, contract.ends_on) or NOT_ENTERED),
+        Field("Période", fr.period(contract.starts_on, contract.ends_on) or NOT_ENTERED),
         Field("Statut", contract.status_display(today)),
-        Field("Signature", fr_date(contract.signed_on) or "—"),
+        Field("Signature", fr.short_date(contract.signed_on) or "—"),
         Field(
             "Fiches actions",
             f"{len(parts.fiches)} fiche(s), {len(parts.ordered) - len(parts.fiches)} sous-action(s)",
         ),
-        Field("Document généré le", fr_date(today)),
+        Field("Document généré le", fr.short_date(today)),
     ]
     return ContractDoc(
         contract=contract,
@@ -433,7 +423,7 @@ def contract_document(contract, user, today: datetime.date | None = None) -> Con
                     s.get_kind_display(),
                     clean(s.name),
                     clean(s.representative) or "—",
-                    fr_date(s.signed_on) or "—",
+                    fr.short_date(s.signed_on) or "—",
                 ]
                 for s in signatories
             ],
