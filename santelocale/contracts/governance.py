@@ -10,7 +10,8 @@ from django.db import transaction
 
 from santelocale.contracts.enums import BodyKind, ContractKind, MemberRole, Quart
 from santelocale.contracts.models import Body, BodyMember, Contract, Meeting
-from santelocale.contracts.services import ContractError, format_date
+from santelocale.contracts.services import ContractError
+from santelocale.utils import fr
 from santelocale.utils.bounds import column_problems
 
 CLSM_ONLY_BODIES = (BodyKind.CLSM_STEERING, BodyKind.COMPLEX_CASES)
@@ -63,8 +64,8 @@ def add_member(
         problems.append("Les « quarts » ne concernent que les CLSM.")
     if term_starts_on and term_ends_on and term_ends_on < term_starts_on:
         problems.append(
-            f"Le mandat finit ({format_date(term_ends_on)}) "
-            f"avant de commencer ({format_date(term_starts_on)})."
+            f"Le mandat finit ({fr.short_date(term_ends_on)}) "
+            f"avant de commencer ({fr.short_date(term_starts_on)})."
         )
     if role == MemberRole.CHAIR:
         chairs = [m for m in body.members.filter(role=MemberRole.CHAIR) if m.is_current()]

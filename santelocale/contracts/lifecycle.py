@@ -17,7 +17,8 @@ from django.utils import timezone
 from santelocale.contracts.compliance import blocking_failures
 from santelocale.contracts.enums import Status
 from santelocale.contracts.models import Contract, StatusChange
-from santelocale.contracts.services import ContractError, date_problems, default_end, format_date
+from santelocale.contracts.services import ContractError, date_problems, default_end
+from santelocale.utils import fr
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ def change_status(
     if not reason.strip():
         problems.append("Indiquez le motif du changement de statut.")
     if effective_on > timezone.localdate():
-        problems.append(f"La date d’effet ({format_date(effective_on)}) ne peut pas être dans le futur.")
+        problems.append(f"La date d’effet ({fr.short_date(effective_on)}) ne peut pas être dans le futur.")
     problems += _preconditions(contract, transition, effective_on, user)
     if problems:
         raise ContractError(problems)

@@ -26,6 +26,7 @@ from santelocale.contracts.enums import (
     StatusGroup,
     status_group,
 )
+from santelocale.utils import fr
 from santelocale.utils.versioning import Versioned
 
 
@@ -380,7 +381,7 @@ class Meeting(Versioned):
         ordering = ["body", "-held_on"]
 
     def __str__(self):
-        return f"{self.body} — {self.held_on:%d/%m/%Y}"
+        return f"{self.body} — {fr.short_date(self.held_on)}"
 
 
 class Contact(Versioned):

@@ -8,14 +8,15 @@ Each function takes the contract and the user and returns what that user may rea
   about the contract, counts it without its name (``hidden_contract_label``).
 - ``renews`` / ``renewals``: the previous and next generations the user may read (a draft renewal of a
   published contract is left out for the public).
-- ``indicators``: on the contract, on an axis, or on a fiche the user may read (``progress.plan_indicators``).
+- ``indicators``: on the contract, on an axis, or on a fiche the user may read
+  (``plans.read.plan_indicators``).
 - ``signatories``: every signatory (the parties that sign are public), each with its confirmation.
 - ``contacts``: the published ones; all of them for ``contracts.view_confidential``.
 - ``bodies``: every body with its counts; members' names and meetings for
   ``contracts.view_governance_details``; a meeting's agenda, minutes and decisions for
   ``contracts.view_minutes`` (each body sets ``minutes_visible``).
 - ``status_changes``: the log; the author for ``contracts.view_governance_details``.
-- fiches and their pilots: ``plans.progress.plan_actions`` (confidential fiches, pilots' names).
+- fiches and their pilots: ``plans.read.plan_actions`` (confidential fiches, pilots' names).
 """
 
 from santelocale.contracts.enums import ContractKind
@@ -80,7 +81,7 @@ def renewals(contract: Contract, user) -> list[Contract]:
 
 def indicators(contract: Contract, user):
     """The indicators of ``contract`` that ``user`` may read (none on a fiche they may not read)."""
-    from santelocale.plans.progress import plan_indicators
+    from santelocale.plans.read import plan_indicators
 
     return plan_indicators(contract, user)
 

@@ -31,6 +31,7 @@ from santelocale.contracts.models import (
     StatusChange,
 )
 from santelocale.territories.models import CityContract, Department, Perimeter, Region
+from santelocale.utils import fr
 from santelocale.utils.bounds import column_problems
 from santelocale.utils.links import UnsafeUrl, clean_url
 
@@ -59,10 +60,6 @@ def default_end(starts_on: datetime.date | None) -> datetime.date | None:
     return add_years(starts_on, DEFAULT_DURATION_YEARS) if starts_on else None
 
 
-def format_date(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def date_problems(*, launched_on=None, signed_on=None, starts_on=None, ends_on=None) -> list[str]:
     """French messages for dates out of order (launch ≤ signature ≤ end, start < end, launch ≤ start)."""
     problems = []
@@ -85,8 +82,8 @@ def date_problems(*, launched_on=None, signed_on=None, starts_on=None, ends_on=N
             continue
         if first > second or (strict and first == second):
             problems.append(
-                f"Dates dans le désordre : {labels[before]} ({format_date(first)}) doit précéder "
-                f"{labels[after]} ({format_date(second)})."
+                f"Dates dans le désordre : {labels[before]} ({fr.short_date(first)}) doit précéder "
+                f"{labels[after]} ({fr.short_date(second)})."
             )
     return problems
 
@@ -356,7 +353,7 @@ def _signature_checks(contract: Contract, *, user, data: ContractData, problems:
         return []
     if data.signed_on > timezone.localdate():
         problems.append(
-            f"La date de signature ({format_date(data.signed_on)}) ne peut pas être dans le futur."
+            f"La date de signature ({fr.short_date(data.signed_on)}) ne peut pas être dans le futur."
         )
     log = list(contract.status_changes.order_by("changed_at", "pk"))
     position = next((i for i in range(len(log) - 1, -1, -1) if log[i].to_status == Status.SIGNED), None)
@@ -368,13 +365,13 @@ def _signature_checks(contract: Contract, *, user, data: ContractData, problems:
     after = log[position + 1] if position + 1 < len(log) else None
     if before is not None and data.signed_on < before.effective_on:
         problems.append(
-            f"La signature ({format_date(data.signed_on)}) ne peut précéder l’étape précédente du journal "
-            f"(« {before.get_to_status_display()} », {format_date(before.effective_on)})."
+            f"La signature ({fr.short_date(data.signed_on)}) ne peut précéder l’étape précédente du journal "
+            f"(« {before.get_to_status_display()} », {fr.short_date(before.effective_on)})."
         )
     if after is not None and data.signed_on > after.effective_on:
         problems.append(
-            f"La signature ({format_date(data.signed_on)}) ne peut suivre l’étape suivante du journal "
-            f"(« {after.get_to_status_display()} », {format_date(after.effective_on)})."
+            f"La signature ({fr.short_date(data.signed_on)}) ne peut suivre l’étape suivante du journal "
+            f"(« {after.get_to_status_display()} », {fr.short_date(after.effective_on)})."
         )
     return [log[position]]
 
@@ -491,13 +488,13 @@ def _add_signatory(contract, *, kind, name, representative, signed_on, organisat
         problems.append(f"« {name} » figure déjà parmi les signataires.")
     if signed_on and contract.launched_on and signed_on < contract.launched_on:
         problems.append(
-            f"La signature de « {name} » ({format_date(signed_on)}) précède le lancement de la démarche "
-            f"({format_date(contract.launched_on)})."
+            f"La signature de « {name} » ({fr.short_date(signed_on)}) précède le lancement de la démarche "
+            f"({fr.short_date(contract.launched_on)})."
         )
     if signed_on and contract.ends_on and signed_on > contract.ends_on:
         problems.append(
-            f"La signature de « {name} » ({format_date(signed_on)}) est postérieure à la fin du contrat "
-            f"({format_date(contract.ends_on)})."
+            f"La signature de « {name} » ({fr.short_date(signed_on)}) est postérieure à la fin du contrat "
+            f"({fr.short_date(contract.ends_on)})."
         )
     if problems:
         raise ContractError(problems)

@@ -36,8 +36,9 @@ from santelocale.contracts.forms_governance import (
 )
 from santelocale.contracts.governance import COMPLEX_CASES_RULE, add_body, add_meeting, add_member
 from santelocale.contracts.models import Body, BodyMember, Contact, Contract, Meeting
-from santelocale.contracts.services import ContractError, add_contact, format_date
+from santelocale.contracts.services import ContractError, add_contact
 from santelocale.territories.models import Department, Region
+from santelocale.utils import fr
 from santelocale.utils.spreadsheet import spreadsheet_csv
 
 PAGE = "contracts/governance/governance.html"
@@ -304,7 +305,7 @@ def governance_meeting_add(request, public_id, body_id):
     if errors:
         state = {"meeting_form": form, "meeting_errors": errors, "open_form": "meeting"}
         return _refused(request, contract, "body", body=body, panel_state={body.pk: state})
-    notice = f"Réunion du {format_date(meeting.held_on)} enregistrée pour « {body.name} »."
+    notice = f"Réunion du {fr.short_date(meeting.held_on)} enregistrée pour « {body.name} »."
     return _added_to_body(request, contract, body, notice)
 
 
@@ -409,7 +410,7 @@ def governance_meeting_delete(request, public_id, meeting_id):
     meeting = get_object_or_404(
         Meeting.objects.select_related("body"), pk=meeting_id, body__contract=contract
     )
-    day = format_date(meeting.held_on)
+    day = fr.short_date(meeting.held_on)
     return _confirm_or_delete(
         request,
         contract,

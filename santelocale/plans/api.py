@@ -20,7 +20,7 @@ from santelocale.contracts.api import ErrorOut, RefOut, _refused, _visible
 from santelocale.contracts.models import Contract
 from santelocale.indicators.models import Indicator, IndicatorValue
 from santelocale.indicators.services import IndicatorError, record_value
-from santelocale.plans import progress
+from santelocale.plans import progress, read
 from santelocale.plans import search as search_service
 from santelocale.plans.enums import Vocabulary
 from santelocale.plans.models import Action, Section, Term
@@ -392,7 +392,7 @@ def _number(value) -> float | None:
 
 
 def _visible_actions(request, contract: Contract):
-    return progress.plan_actions(contract, request.user)
+    return read.plan_actions(contract, request.user)
 
 
 def _visible_fiche(request, contract: Contract, pk: int) -> Action:
@@ -662,7 +662,7 @@ def api_plan(request, public_id: UUID):
     montrées qu’aux parties au contrat."""
     contract = _visible(request, public_id)
     summary = progress.summarize(contract, request.user)
-    actions = list(progress.plan_actions(contract, request.user))
+    actions = list(read.plan_actions(contract, request.user))
     by_pk = {a.pk: a for a in actions}
     subs: dict[int, list[dict]] = {}
     for action in actions:

@@ -23,7 +23,7 @@ from santelocale.plans.enums import (
     Vocabulary,
 )
 from santelocale.plans.models import Action, Term
-from santelocale.plans.progress import plan_actions
+from santelocale.plans.read import plan_actions
 from santelocale.plans.services import ActionData, FundingData, PlanError
 from santelocale.territories.models import Commune, PriorityNeighbourhood
 from santelocale.utils.forms import CreationForm, Form, VersionedForm, date_field
@@ -338,7 +338,7 @@ class ActionForm(VersionedForm, CreationForm, Form):
         self, *args, contract, user, action: Action | None = None, restricted: bool = False, **kwargs
     ):
         """``user`` is who fills the form: the fiches offered as parent or linked fiche are those they may
-        read (``progress.plan_actions``): a pilot editing their fiche is not shown a confidential one."""
+        read (``read.plan_actions``): a pilot editing their fiche is not shown a confidential one."""
         super().__init__(*args, **kwargs)
         self.contract = contract
         self.action = action

@@ -27,6 +27,7 @@ from santelocale.plans.enums import (
     SectionKind,
     Vocabulary,
 )
+from santelocale.utils import fr
 from santelocale.utils.versioning import Versioned
 
 
@@ -342,7 +343,7 @@ class FollowUpNote(models.Model):
         ordering = ["action", "-noted_on", "-pk"]
 
     def __str__(self):
-        return f"{self.noted_on:%d/%m/%Y} — {self.text[:40]}"
+        return f"{fr.short_date(self.noted_on)} — {self.text[:40]}"
 
 
 class ActionLink(models.Model):

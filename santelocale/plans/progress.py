@@ -7,11 +7,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
 from django.utils import timezone
 
 from santelocale.plans.enums import ActionStatus, FunderKind, FundingUnit, ProgressMode
 from santelocale.plans.models import Action, FundingLine, Section
+from santelocale.plans.read import plan_actions
 
 #: Progress of a fiche whose progress is neither entered nor derivable, by status.
 STATUS_PROGRESS = {ActionStatus.DONE: 100, ActionStatus.UPCOMING: 0}
@@ -65,26 +65,6 @@ class PlanSummary:
     without_pilot: list[Action]
     action_count: int
     funding: "FundingSummary" = field(default=None)
-
-
-def plan_actions(contract, user=None):
-    """The live fiches and sub-actions of ``contract`` that ``user`` may see (all when user is None): the
-    one definition every page, document and API of the plan reads (a sub-action of a confidential fiche
-    is hidden with it, see ``plans.perms.restrict_actions``)."""
-    actions = Action.objects.alive().filter(contract=contract)
-    if user is not None:
-        actions = actions.restrict(user, "view")
-    return actions
-
-
-def plan_indicators(contract, user=None):
-    """The indicators of ``contract`` that ``user`` may see: on the contract, on an axis, or on a fiche
-    of ``plan_actions``."""
-    from santelocale.indicators.models import Indicator
-
-    return Indicator.objects.filter(contract=contract).filter(
-        Q(action__isnull=True) | Q(action__in=plan_actions(contract, user).values("pk"))
-    )
 
 
 def summarize(contract, user=None, today: datetime.date | None = None) -> PlanSummary:

@@ -34,6 +34,7 @@ from santelocale.plans.models import (
     Step,
     Term,
 )
+from santelocale.utils import fr
 from santelocale.utils.bounds import column_problems
 from santelocale.utils.links import UnsafeUrl, clean_url
 from santelocale.utils.text import search_text
@@ -50,10 +51,6 @@ class PlanError(ValueError):
             messages = [messages]
         super().__init__(" ; ".join(messages))
         self.messages = messages
-
-
-def format_date(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 # --- Vocabularies -------------------------------------------------------------------------------------
@@ -348,8 +345,8 @@ def action_problems(contract, data: ActionData, *, action: Action | None = None)
             problems.append(f"{label} inconnu : « {value} ».")
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
         problems.append(
-            f"La date de fin ({format_date(data.ends_on)}) précède la date de début "
-            f"({format_date(data.starts_on)})."
+            f"La date de fin ({fr.short_date(data.ends_on)}) précède la date de début "
+            f"({fr.short_date(data.starts_on)})."
         )
     if data.progress_entered is not None and not 0 <= data.progress_entered <= 100:
         problems.append("L’avancement est un pourcentage entre 0 et 100.")

@@ -23,7 +23,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -43,8 +42,10 @@ from santelocale.plans.forms_action import (
 )
 from santelocale.plans.models import Action, FundingLine
 from santelocale.plans.progress import action_progress
+from santelocale.plans.read import plan_actions
 from santelocale.plans.services import PlanError
 from santelocale.plans.views_common import REFUSALS, get_action, get_contract
+from santelocale.utils import fr
 from santelocale.utils.forms import CreationForm
 from santelocale.utils.versioning import VersionConflict
 
@@ -140,7 +141,7 @@ def _detail_context(request, action: Action, *, errors: dict | None = None, **ov
             line.form = line_forms.get(line.pk) or FundingForm(
                 prefix=f"line-{line.pk}", initial=FundingForm.initial_for(line), kinds=kinds
             )
-    visible = Action.objects.restrict(user, "view").alive()
+    visible = plan_actions(contract, user)
     show_names = _shows_names(user, action)
     follow_ups = list(action.follow_ups.select_related("author"))
     for note in follow_ups:
@@ -369,9 +370,9 @@ def _display(model, name: str, value, cache: dict) -> str:
     if model_field.is_relation:
         return _display_related(model_field.related_model, value, cache)
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+        return fr.short_datetime(value)
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return fr.short_date(value)
     if isinstance(value, Decimal):
         return floatformat(value, "-2g")
     return Truncator(str(value)).chars(300)
@@ -420,7 +421,7 @@ def _in_order(records):
 def _amount(value, unit: str) -> str:
     if value is None:
         return "—"
-    return f"{floatformat(value, '-2g')} {'ETP' if unit == FundingUnit.FTE else '€'}"
+    return fr.fte(value) if unit == FundingUnit.FTE else fr.euros(value)
 
 
 #: A fiche's fields that name people: their old and new values are read by whoever reads names.
@@ -597,7 +598,7 @@ def follow_up_add(request, public_id, pk):
         section="follow_ups",
         forms={"follow_up_form": form},
         save=lambda data: services.add_follow_up(action, author=request.user, **data),
-        done=lambda note: f"Note de suivi du {note.noted_on:%d/%m/%Y} ajoutée.",
+        done=lambda note: f"Note de suivi du {fr.short_date(note.noted_on)} ajoutée.",
         anchor="notes",
     )
 

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from santelocale.contracts.models import Contract
 from santelocale.plans.models import Action
+from santelocale.plans.read import binned_actions, plan_actions
 
 REFUSALS = {
     "plans.change_plan": "Seul·e le ou la coordinateur·rice du contrat modifie son plan d’action.",
@@ -31,8 +32,7 @@ def get_action(request, public_id, pk, perm: str | None = None, *, binned: bool 
     """The fiche ``pk`` of contract ``public_id`` if the user may see it (404), holding ``perm`` (403).
     Binned fiches are found only with ``binned=True``."""
     contract = get_contract(request, public_id)
-    actions = Action.objects.restrict(request.user, "view").filter(contract=contract)
-    actions = actions.filter(deleted_at__isnull=not binned)
+    actions = (binned_actions if binned else plan_actions)(contract, request.user)
     action = get_object_or_404(actions.select_related("section", "parent", "pilot_user"), pk=pk)
     action.contract = contract
     if perm and not request.user.has_perm(perm, action):

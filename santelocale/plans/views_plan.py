@@ -3,7 +3,7 @@ table (and its CSV), the timeline, the funding, the indicators (with their value
 of the axes and objectives. Views parse, call ``plans.services`` / ``plans.progress`` /
 ``indicators.services``, render.
 
-Every list of fiches comes from ``progress.plan_actions(contract, user)`` (live fiches the user may see:
+Every list of fiches comes from ``read.plan_actions(contract, user)`` (live fiches the user may see:
 ``Action.objects.alive().restrict(user, "view")``), so confidential fiches never reach the public nor the
 members of other contracts; a sub-action is only shown with its fiche."""
 
@@ -31,7 +31,7 @@ from santelocale.indicators.services import (
     on_track,
     record_value,
 )
-from santelocale.plans import progress
+from santelocale.plans import progress, read
 from santelocale.plans.enums import ActionStatus, FundingUnit
 from santelocale.plans.forms_plan import (
     SORTS,
@@ -44,6 +44,7 @@ from santelocale.plans.forms_plan import (
 from santelocale.plans.models import Action, FundingLine, Section
 from santelocale.plans.services import PlanError, delete_section, save_section, section_tree
 from santelocale.plans.views_common import get_contract, plan_context
+from santelocale.utils import fr
 from santelocale.utils.spreadsheet import spreadsheet_csv
 from santelocale.utils.text import fold, search_words
 from santelocale.utils.versioning import VersionConflict
@@ -54,18 +55,14 @@ VALUE_REFUSAL = (
 )
 
 
-def _date(day) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
-
-
 def _form_errors(form) -> list[str]:
     return [error for errors in form.errors.values() for error in errors]
 
 
-def visible_actions(contract, user) -> list[Action]:
-    """The live fiches and sub-actions of ``contract`` that ``user`` may see (``progress.plan_actions``),
-    in plan order."""
-    actions = progress.plan_actions(contract, user).select_related("section", "pilot_user", "parent")
+def _actions_in_order(contract, user) -> list[Action]:
+    """The live fiches and sub-actions of ``contract`` that ``user`` may see (``read.plan_actions``), with
+    what the pages show of them, in position order."""
+    actions = read.plan_actions(contract, user).select_related("section", "pilot_user", "parent")
     return list(actions.prefetch_related("steps").order_by("position", "pk"))
 
 
@@ -140,7 +137,7 @@ def _tree_nodes(contract, summary, fiches) -> list[Node]:
 def _tree_context(request, contract, **extra) -> dict:
     today = timezone.localdate()
     summary = progress.summarize(contract, request.user, today=today)
-    actions = visible_actions(contract, request.user)
+    actions = _actions_in_order(contract, request.user)
     _annotate(contract, actions, summary.progress_by_action, today)
     fiches = [a for a in actions if a.parent_id is None]
     table_url = reverse("plans:table", args=[contract.public_id])
@@ -210,7 +207,7 @@ def _sort(rows: list, sort: str) -> None:
 
 def _filter(contract, user, filters: dict, tree, today) -> list[Action]:
     """The fiches (not sub-actions) of the plan matching ``filters`` (cleaned by ``PlanFilterForm``)."""
-    actions = progress.plan_actions(contract, user).filter(parent__isnull=True)
+    actions = read.plan_actions(contract, user).filter(parent__isnull=True)
     if "axe" in filters:
         actions = actions.filter(section_id__in=descendants_and_self(int(filters["axe"]), tree))
     if "statut" in filters:
@@ -274,8 +271,8 @@ def _csv_rows(rows):
             a.get_status_display(),
             a.get_priority_display(),
             a.pilot_label,
-            _date(a.starts_on),
-            _date(a.ends_on),
+            fr.short_date(a.starts_on),
+            fr.short_date(a.ends_on),
             "oui" if a.is_continuous else "non",
             "" if a.progress_value is None else a.progress_value,
             "oui" if a.late else "non",
@@ -363,9 +360,9 @@ def _timeline(contract, actions, tree, today) -> dict:
         left = position(action.starts_on)
         right = 100.0 if action.is_continuous else position(action.ends_on + datetime.timedelta(days=1))
         if action.is_continuous:
-            bar.text = f"à partir du {_date(action.starts_on)}, en amélioration continue"
+            bar.text = f"à partir du {fr.short_date(action.starts_on)}, en amélioration continue"
         else:
-            bar.text = f"du {_date(action.starts_on)} au {_date(action.ends_on)}"
+            bar.text = f"du {fr.short_date(action.starts_on)} au {fr.short_date(action.ends_on)}"
         if left < 0:
             bar.notes.append("commence avant la période affichée")
         if right > 100:
@@ -412,7 +409,7 @@ def plan_timeline(request, public_id):
     contract = get_contract(request, public_id)
     today = timezone.localdate()
     tree = section_tree(contract)
-    actions = visible_actions(contract, request.user)
+    actions = _actions_in_order(contract, request.user)
     _annotate(contract, actions, {}, today)
     fiches = sorted((a for a in actions if a.parent_id is None), key=_plan_order(tree))
     return render(
@@ -447,7 +444,7 @@ def plan_funding(request, public_id):
     contract = get_contract(request, public_id)
     tree = section_tree(contract)
     summary = progress.funding_summary(contract, request.user)
-    actions = visible_actions(contract, request.user)
+    actions = _actions_in_order(contract, request.user)
     order = {a.pk: i for i, a in enumerate(sorted(actions, key=_plan_order(tree)))}
     lines = sorted(
         FundingLine.objects.filter(action__in=[a.pk for a in actions]).select_related("action"),
@@ -495,7 +492,7 @@ def _value_prefix(indicator) -> str:
 
 def _contract_indicators(contract, user):
     return (
-        progress.plan_indicators(contract, user)
+        read.plan_indicators(contract, user)
         .select_related("section", "action", "action__parent", "action__pilot_user")
         .prefetch_related("values")
     )
@@ -505,7 +502,7 @@ def _indicators_context(request, contract, *, bound: tuple | None = None, add_fo
     """The indicators page; ``bound`` = (indicator pk, form, errors) of a refused value."""
     user = request.user
     tree = section_tree(contract)
-    actions = visible_actions(contract, user)
+    actions = _actions_in_order(contract, user)
     groups: dict[tuple, list[IndicatorEntry]] = defaultdict(list)
     section_rank = {s.pk: i for i, (s, _depth) in enumerate(tree)}
     action_rank = {a.pk: i for i, a in enumerate(sorted(actions, key=_plan_order(tree)))}
@@ -608,8 +605,7 @@ def indicator_value_add(request, public_id, indicator_pk):
 def plan_bin(request, public_id):
     contract = get_contract(request, public_id, "plans.change_plan")
     binned = (
-        Action.objects.filter(contract=contract, deleted_at__isnull=False)
-        .restrict(request.user, "view")
+        read.binned_actions(contract, request.user)
         .select_related("section", "parent")
         .order_by("-deleted_at", "pk")
     )

@@ -23,6 +23,7 @@ from santelocale.territories.models import (
     PriorityNeighbourhood,
     Region,
 )
+from santelocale.utils import fr
 from santelocale.utils.bounds import column_problems
 from santelocale.utils.iterables import chunked
 from santelocale.utils.shapes import without_slivers
@@ -356,9 +357,7 @@ def get_territory(level: str, code: str):
 
 
 def _fmt(number) -> str:
-    if number is None:
-        return "non disponible"
-    return f"{number:,}".replace(",", "\u202f")
+    return "non disponible" if number is None else fr.number(number, 0)
 
 
 def _commune_rows(communes) -> list[list[tuple[str, str | None]]]:

@@ -1,4 +1,5 @@
-"""Text folding used by search, identical on SQLite and PostgreSQL."""
+"""Text helpers: folding used by search (identical on SQLite and PostgreSQL), and text that XML files
+(Word, Excel) accept."""
 
 import re
 
@@ -35,3 +36,14 @@ MAX_QUERY_WORDS = 10
 def search_words(query: str) -> list[str]:
     """The folded words of a search ``query``: those of its first 200 characters, 10 at most."""
     return fold((query or "")[:MAX_QUERY_LENGTH]).split()[:MAX_QUERY_WORDS]
+
+
+_XML_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(value) -> str:
+    """``value`` as text that XML (Word, Excel) accepts: control characters removed, line ends as
+    ``\\n``, stripped; ``None`` → ""."""
+    if value is None:
+        return ""
+    return _XML_REFUSED.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n")).strip()

@@ -21,6 +21,8 @@ from decimal import Decimal
 
 from django.db import models, transaction
 
+from santelocale.utils import fr
+
 
 class VersionConflict(Exception):
     """The object changed since the user read it: ``current`` is the object as it is now (freshly read)."""
@@ -62,7 +64,7 @@ def display_value(value, field=None) -> str:
         items = list(value.all()) if hasattr(value, "all") else list(value)
         return ", ".join(sorted(str(item) for item in items)) or "—"
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return fr.short_date(value)
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if field is not None and getattr(field, "choices", None):

@@ -47,11 +47,13 @@ def _page_breaks(document) -> int:
     return len(before) + len(breaks)
 
 
-def test_formats():
-    assert documents.fr_number(Decimal("12000.00")) == "12\u202f000"
-    assert documents.fr_number(Decimal("1234.5")) == "1\u202f234,5"
-    assert documents.amount(Decimal("0.50"), "FTE") == "0,5 ETP"
-    assert documents.amount(Decimal("3000"), "EUR") == "3\u202f000 €"
+def test_funding_figures_are_written_in_their_unit_and_text_is_made_safe_for_xml():
+    # Numbers, amounts and dates themselves: tests/test_fr_formatting.py.
+    assert documents.funding_amount(Decimal("0.50"), "FTE") == "0,5 ETP"
+    assert documents.funding_amount(Decimal("3000"), "EUR") == "3\u202f000 €"
+    assert documents.funding_amount(None, "EUR") == ""
+    assert documents.progress_text(45) == "45 %"
+    assert documents.progress_text(None) == "Non renseigné"
     assert documents.clean("a\x0bb\x00") == "ab"
 
 
@@ -112,7 +114,7 @@ def test_territory_names_communes_and_qpv_or_counts_them(plan, alice, monkeypatc
     assert fields["Communes"].text == "Albi"
     assert fields["Population"].text.endswith("habitants")
     assert "Cantepau" in fields["Quartiers prioritaires (QPV)"].items
-    monkeypatch.setattr(documents, "MAX_LISTED_COMMUNES", 0)
+    monkeypatch.setattr(documents.model, "MAX_LISTED_COMMUNES", 0)
     doc = documents.contract_document(plan.contract, alice, TODAY)
     assert {f.label: f for f in doc.territory}["Communes"].text == "1 communes (liste non reproduite)"
 

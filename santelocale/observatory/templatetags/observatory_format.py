@@ -2,9 +2,9 @@
 
 from django import template
 
-register = template.Library()
+from santelocale.utils import fr
 
-NARROW_NBSP = "\u202f"
+register = template.Library()
 
 
 @register.filter
@@ -12,7 +12,7 @@ def nombre(value) -> str:
     """``6124653`` → ``6 124 653`` (narrow no-break spaces); ``None`` → ``—``."""
     if value is None or value == "":
         return "—"
-    return f"{int(value):,}".replace(",", NARROW_NBSP)
+    return fr.number(int(value), 0)
 
 
 @register.filter
@@ -20,4 +20,4 @@ def pourcentage(value) -> str:
     """A share between 0 and 1 → ``12,3 %``; ``None`` (no total) → ``—``."""
     if value is None:
         return "—"
-    return f"{value * 100:.1f}".replace(".", ",") + f"{NARROW_NBSP}%"
+    return fr.percent(value * 100, 1, fixed=True)

@@ -1,7 +1,5 @@
 """Writing a read preview into a contract's plan, in one transaction and a few bulk inserts."""
 
-import datetime
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -40,7 +38,7 @@ def apply_import(
     if not preview.fiches and not preview.sections:
         raise PlanError("Le fichier ne contient aucune fiche action à importer.")
     source = (SOURCE_PREFIX + preview.filename)[:255]
-    today = datetime.date.today()
+    today = timezone.localdate()
     problems = []
     for fiche in preview.all_fiches:
         data = fiche.action_data(source=source)
