@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from santelocale.accounts.submissions import CreationForm
 from santelocale.contracts import compliance, lifecycle, reading, services
 from santelocale.contracts.enums import PROJECT_STATUSES
 from santelocale.contracts.forms import (
@@ -27,7 +28,6 @@ from santelocale.contracts.plan_hooks import plan_hooks
 from santelocale.indicators.services import IndicatorError, add_indicator
 from santelocale.territories import geo
 from santelocale.territories.models import Region
-from santelocale.utils.forms import CreationForm
 from santelocale.utils.versioning import VersionConflict
 
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from santelocale.accounts.submissions import CreationForm
 from santelocale.indicators.models import IndicatorValue
 from santelocale.indicators.services import IndicatorError, add_indicator
 from santelocale.plans import services
@@ -45,7 +46,6 @@ from santelocale.plans.models import Action, FundingLine
 from santelocale.plans.progress import action_progress
 from santelocale.plans.services import PlanError
 from santelocale.plans.views_common import REFUSALS, get_action, get_contract
-from santelocale.utils.forms import CreationForm
 from santelocale.utils.versioning import VersionConflict
 
 DETAIL = "plans/action_detail.html"
