@@ -112,14 +112,15 @@ def _package(module: str) -> str | None:
 
 
 def _imports(module: str):
-    """``(line, imported module, name)`` for every import in ``module``, inside functions too. ``from a
-    import b`` gives ``(a.b, None)`` when ``a.b`` is a module of ours, else ``(a, "b")``; relative imports
-    are resolved."""
+    """``(line, imported module, name, local name)`` for every import in ``module``, inside functions too.
+    ``from a import b as c`` gives ``(a.b, None, "c")`` when ``a.b`` is a module of ours, else
+    ``(a, "b", "c")``; ``import a.b`` gives ``(a.b, None, None)`` (it binds ``a``); relative imports are
+    resolved."""
     tree, is_package = _our_modules()[module]
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                yield node.lineno, alias.name, None
+                yield node.lineno, alias.name, None, alias.asname
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
@@ -127,10 +128,11 @@ def _imports(module: str):
                 anchor = anchor[: len(anchor) - node.level + 1]
                 base = ".".join(anchor + ([node.module] if node.module else []))
             for alias in node.names:
+                local = alias.asname or alias.name
                 if f"{base}.{alias.name}" in _our_modules():
-                    yield node.lineno, f"{base}.{alias.name}", None
+                    yield node.lineno, f"{base}.{alias.name}", None, local
                 else:
-                    yield node.lineno, base, alias.name
+                    yield node.lineno, base, alias.name, local
 
 
 def test_the_layers_cover_every_package_of_the_project():
@@ -144,7 +146,7 @@ def test_no_import_goes_up_the_layers():
         own = _package(module)
         if own is None:
             continue  # settings, urls, cli…: the project itself, above every layer
-        for line, target, _name in _imports(module):
+        for line, target, _name, _local in _imports(module):
             other = _package(target)
             if other is None or target.startswith(SHARED_EVERYWHERE):
                 continue
@@ -163,7 +165,7 @@ def test_no_view_module_imports_another_apps_view_module():
         f"{module}:{line} imports {target}"
         for module in _our_modules()
         if _is_view_module(module)
-        for line, target, _name in _imports(module)
+        for line, target, _name, _local in _imports(module)
         if _is_view_module(target) and _package(target) not in {None, _package(module)}
     ]
     assert offenders == []
@@ -181,3 +183,31 @@ def test_every_public_function_of_a_services_module_has_a_docstring():
         and not ast.get_docstring(node)
     ]
     assert missing == []
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def test_no_private_name_is_imported_from_another_app():
+    # A helper another app needs is made public where it lives (or moved down a layer), never borrowed.
+    offenders = set()
+    for module, (tree, _is_package) in _our_modules().items():
+        own = _package(module)
+        elsewhere = {}  # local name → another app's module (``from santelocale.contracts import api``)
+        for line, target, name, local in _imports(module):
+            if _package(target) in {None, own}:
+                continue
+            if name is not None and _private(name):
+                offenders.add(f"{module}:{line} imports {name} from {target}")
+            elif name is None and local is not None:
+                elsewhere[local] = target
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in elsewhere
+                and _private(node.attr)
+            ):
+                offenders.add(f"{module}:{node.lineno} uses {node.attr} of {elsewhere[node.value.id]}")
+    assert sorted(offenders) == []
