@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "santelocale.indicators",
     "santelocale.observatory",
     "santelocale.api",
+    "santelocale.operations",  # last: orchestration across the apps (init, demo)
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,8 @@ import pytest
 from django.contrib.auth import get_user
 
 from santelocale.accounts.models import User
-from santelocale.accounts.services import DEMO_DOMAIN, DemoRefused, load_demo
+from santelocale.accounts.services import DEMO_DOMAIN, DemoRefused
+from santelocale.operations.demo import load_demo
 from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -64,11 +64,17 @@ class User(AbstractUser):
         membership = memberships.filter(role__in=list(EDITOR_ROLES)).first() or memberships.first()
         return membership.organisation if membership else None
 
+    def editable_organisation_ids(self) -> set[int]:
+        """Return the ids of the organisations where the user holds an editing role (``EDITOR_ROLES``).
+
+        Lower apps (territories' perimeters) ask the user this instead of importing the roles."""
+        return self.organisation_ids(roles=EDITOR_ROLES)
+
     def can_edit_for(self, organisation_id: int | None) -> bool:
         """True when the user holds an editing role in that organisation."""
         if organisation_id is None:
             return False
-        return organisation_id in self.organisation_ids(roles=EDITOR_ROLES)
+        return organisation_id in self.editable_organisation_ids()
 
 
 class Organisation(models.Model):
@@ -130,7 +136,7 @@ class Membership(models.Model):
 class FormSubmission(models.Model):
     """A creation form already handled: its one-time token (with a digest of what was sent) and what it
     created, so that the same form sent twice (a double click, a resent request) answers the first result
-    instead of creating a second object. Kept a day (see ``santelocale.utils.idempotency``)."""
+    instead of creating a second object. Kept a day (see ``santelocale.accounts.submissions``)."""
 
     key = models.CharField("clé d’envoi", max_length=128, unique=True)
     user = models.ForeignKey(

@@ -6,18 +6,22 @@ is the account). ``erase_person`` replaces the person's name, e-mail and phone w
 those rows *and in their history tables*, so that « who changed what » stays (the history row and its
 author account remain) without naming the person. The account is deactivated, not deleted: history rows,
 notes and fiches keep pointing at it.
+
+Accounts sit below contracts and plans (docs/architecture.md, « Layers »): this module erases the account
+and then runs the *erasers* that the apps holding personal data register in their ``AppConfig.ready``
+(``register_eraser``; ``contracts.privacy``, ``plans.privacy``), in the order of ``INSTALLED_APPS``. Each
+app knows which of its columns name a person; a new app holding personal data registers its own eraser.
 """
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
 
 from santelocale.accounts.models import User
-from santelocale.contracts.models import BodyMember, Contact
-from santelocale.plans.models import Action
 
 ERASED = "personne effacée"
 
@@ -41,14 +45,45 @@ class Erasure:
         return "Effacé : " + ", ".join(f"{place} ({count})" for place, count in self.changed.items()) + "."
 
 
+@dataclass(frozen=True)
+class Person:
+    """Whom an eraser looks for: the e-mail (lowercased; may be empty) and the full names as written on
+    contacts, members and fiches (``folded``: the same, casefolded). At least one of them is given."""
+
+    email: str
+    names: frozenset[str]
+
+    @property
+    def folded(self) -> frozenset[str]:
+        return frozenset(name.casefold() for name in self.names)
+
+
+#: ``eraser(person, erasure)``: erases ``person`` in one app's rows and history (counts: ``erasure.add``).
+Eraser = Callable[[Person, Erasure], None]
+_ERASERS: list[Eraser] = []
+
+
+def register_eraser(eraser: Eraser) -> Eraser:
+    """Add ``eraser`` to what ``erase_person`` runs (once, however often an app registers it); returns it."""
+    if eraser not in _ERASERS:
+        _ERASERS.append(eraser)
+    return eraser
+
+
+def names_regex(names) -> str:
+    """The pattern (for ``__iregex``) of a text that is exactly one of ``names``, spaces around allowed."""
+    return r"^\s*(" + "|".join(re.escape(name) for name in names) + r")\s*$"
+
+
 def _replace_in_list(text: str, names: set[str]) -> str:
     """« Jeanne Martin, Paul Durand » with Jeanne erased: « personne effacée, Paul Durand »."""
     parts = [part.strip() for part in text.split(",")]
     return ", ".join(ERASED if part.casefold() in names else part for part in parts)
 
 
-def _lists(queryset, fields: tuple[str, ...], names: set[str]) -> int:
-    """Rewrite the comma lists ``fields`` of the rows of ``queryset`` naming one of ``names``; the count."""
+def erase_in_lists(queryset, fields: tuple[str, ...], names) -> int:
+    """Rewrite the comma lists ``fields`` of the rows of ``queryset`` naming one of ``names`` (casefolded):
+    each such name becomes ``ERASED``, the others stay. Returns the number of rows changed."""
     pattern = Q()
     for name in names:
         for name_field in fields:
@@ -65,9 +100,10 @@ def _lists(queryset, fields: tuple[str, ...], names: set[str]) -> int:
 @transaction.atomic
 def erase_person(*, email: str = "", names: list[str] | tuple[str, ...] = ()) -> Erasure:
     """Erase the person with the e-mail ``email`` and/or the full ``names`` (as written on contacts,
-    members, fiches) everywhere, history tables included; deactivate their account. Returns what was
-    changed. Refuses (``ValueError``) a call with neither an e-mail nor a name. Free text (descriptions,
-    minutes) is not rewritten: it must not hold personal data (see the « Données personnelles » page)."""
+    members, fiches) everywhere, history tables included: their account here (deactivated), then every
+    registered eraser (``register_eraser``). Returns what was changed. Refuses (``ValueError``) a call
+    with neither an e-mail nor a name. Free text (descriptions, minutes) is not rewritten: it must not
+    hold personal data (see the « Données personnelles » page)."""
     email = email.strip().lower()
     result = Erasure()
     wanted = {name.strip() for name in names if name.strip()}
@@ -87,27 +123,7 @@ def erase_person(*, email: str = "", names: list[str] | tuple[str, ...] = ()) ->
         result.account = account
         result.add("compte", 1)
     result.names = sorted(wanted)
-    folded = {name.casefold() for name in wanted}
-
-    for model, place in ((Contact, "contacts"), (Contact.history.model, "historique des contacts")):
-        who = Q(name__in=wanted) | Q(name__iregex=_names_regex(wanted)) if wanted else Q(pk__in=[])
-        if email:
-            who |= Q(email__iexact=email)
-        result.add(place, model._base_manager.filter(who).update(name=ERASED, email="", phone=""))
-    for model, place in (
-        (BodyMember, "membres d’instance"),
-        (BodyMember.history.model, "historique des membres"),
-    ):
-        if wanted:
-            result.add(
-                place, model._base_manager.filter(person__iregex=_names_regex(wanted)).update(person=ERASED)
-            )
-    if folded:
-        fields = ("pilot_name", "elected_referent")
-        result.add("pilotes et élus des fiches", _lists(Action._base_manager.all(), fields, folded))
-        result.add("historique des fiches", _lists(Action.history.model._base_manager.all(), fields, folded))
+    person = Person(email=email, names=frozenset(wanted))
+    for eraser in _ERASERS:
+        eraser(person, result)
     return result
-
-
-def _names_regex(names: set[str]) -> str:
-    return r"^\s*(" + "|".join(re.escape(name) for name in names) + r")\s*$"

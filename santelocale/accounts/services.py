@@ -156,20 +156,26 @@ def _shared_password_hash(password: str) -> str:
     return make_password(password)
 
 
-def load_demo(*, password: str) -> list[tuple[str, str, str]]:
-    """Create (or refresh) the demo organisations, one account per role, all sharing ``password``, and the
-    demo registry of contracts (``contracts.demo``).
+@dataclass(frozen=True)
+class DemoAccounts:
+    """What ``load_demo_accounts`` wrote: the rows to print and the platform's demo superuser."""
 
-    Returns ``(e-mail, role label, organisation)`` rows for printing. Needs the territories loaded
-    (``santelocale init``); raises ``Commune.DoesNotExist`` (or the like) otherwise. Idempotent.
-    Refuses (``DemoRefused``) in production: the accounts share a published password and one is a superuser.
+    rows: list[tuple[str, str, str]]
+    admin: User
+
+
+def load_demo_accounts(*, password: str) -> DemoAccounts:
+    """Create (or refresh) the demo organisations, one account per role and the platform's demo superuser,
+    all sharing ``password``.
+
+    Returns the ``(e-mail, role label, organisation)`` rows for printing and the superuser (the author of
+    what the other apps' demo builders create; ``santelocale.operations.demo`` sequences them). Needs the
+    territories loaded (``santelocale init``); raises ``Commune.DoesNotExist`` (or the like) otherwise.
+    Idempotent. Refuses (``DemoRefused``) in production: the accounts share a published password and one
+    is a superuser.
     """
     if settings.IS_PRODUCTION:
         raise DemoRefused(DEMO_REFUSED)
-    # Imported here: the contracts app builds on accounts, not the reverse.
-    from santelocale.contracts.demo import load_demo_contracts
-    from santelocale.plans.demo import load_demo_plans
-
     with transaction.atomic():
         organisations = {}
         for spec in DEMO_ORGANISATIONS:
@@ -216,6 +222,4 @@ def load_demo(*, password: str) -> list[tuple[str, str, str]]:
             },
         )
         rows.append((DEMO_ADMIN, "Administrateur·rice de la plateforme (admin Django)", "—"))
-        load_demo_contracts(user=admin)
-        load_demo_plans()
-    return rows
+    return DemoAccounts(rows=rows, admin=admin)

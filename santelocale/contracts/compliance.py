@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from santelocale.contracts import reading
 from santelocale.contracts.enums import FOUR_QUARTS, ContractKind, LinkKind, MemberRole, Quart, SignatoryKind
 from santelocale.contracts.models import BodyMember, Contract
-from santelocale.plans.coverage import mental_health_sections, plan_theme_ids
+from santelocale.contracts.plan_hooks import plan_hooks
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def _mental_health_volet(contract: Contract, user) -> Item:
     names = reading.mental_health_volets(contract, user)
     if theme is not None:
         names.append(f"socle « {theme.label} »")
-    names += [f"axe « {section.label} » du plan d’action" for section in mental_health_sections(contract)]
+    names += [f"axe « {label} » du plan d’action" for label in plan_hooks().mental_health_axes(contract)]
     ok = bool(names)
     return Item(
         code="mental_health_volet",
@@ -95,7 +95,7 @@ def _indicators(contract: Contract) -> Item:
 
 def _themes(contract: Contract) -> Item:
     required = list(contract.region.themes.all())
-    covered = set(contract.themes.values_list("pk", flat=True)) | plan_theme_ids(contract)
+    covered = set(contract.themes.values_list("pk", flat=True)) | plan_hooks().theme_ids(contract)
     missing = [theme.label for theme in required if theme.pk not in covered]
     if not required:
         detail = f"l’ARS de la région {contract.region.name} n’a pas défini de socle."

@@ -859,9 +859,10 @@ def _load_indicators(contract: Contract, rows) -> None:
 def load_demo_contracts(*, user) -> list[Contract]:
     """Create (or complete) the demo registry and return its contracts, in ``DEMO_CONTRACTS`` order.
 
-    Needs the territories (``santelocale init``) and the demo organisations (``accounts.services.load_demo``,
-    which calls this inside its transaction); raises ``Organisation.DoesNotExist`` (or the like) otherwise.
-    ``user`` is recorded as the author of what is created. Idempotent.
+    Needs the territories (``santelocale init``) and the demo organisations
+    (``accounts.services.load_demo_accounts``; ``operations.demo.load_demo`` runs both in one
+    transaction); raises ``Organisation.DoesNotExist`` (or the like) otherwise. ``user`` is recorded as
+    the author of what is created. Idempotent.
     """
     with transaction.atomic():
         seed_default_themes()

@@ -4,13 +4,14 @@ from django import forms
 from django.db.models import Q
 
 from santelocale.accounts.models import Organisation
+from santelocale.accounts.submissions import CreationForm
 from santelocale.contracts.enums import PROJECT_STATUSES, ContractKind, LinkKind, SignatoryKind
 from santelocale.contracts.models import Contract, RegionalTheme
 from santelocale.contracts.perms import ars_regions_of, can_sign, porteur_candidates, scope_of
 from santelocale.contracts.services import ContractData
 from santelocale.indicators.enums import Direction, IndicatorKind
 from santelocale.territories.models import CityContract, Department, Perimeter, Region
-from santelocale.utils.forms import CreationForm, Form, VersionedForm, date_field
+from santelocale.utils.forms import Form, VersionedForm, date_field
 
 
 class ContractForm(VersionedForm, CreationForm, Form):

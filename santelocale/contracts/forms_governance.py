@@ -8,10 +8,11 @@ bodies, one chair, quarts, terms in order, no free text for a « cellule cas com
 from django import forms
 from django.core.validators import RegexValidator
 
+from santelocale.accounts.submissions import CreationForm
 from santelocale.contracts.enums import BodyKind, ContactRole, ContractKind, MemberRole, Quart
 from santelocale.contracts.governance import CLSM_ONLY_BODIES, NO_HEALTH_DATA
 from santelocale.contracts.models import BodyMember
-from santelocale.utils.forms import BoundedFieldsMixin, CreationForm
+from santelocale.utils.forms import BoundedFieldsMixin
 
 #: The browser's date picker sends ISO dates; a typed date may be in the French form.
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]

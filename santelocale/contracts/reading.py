@@ -9,7 +9,7 @@ Each function takes the contract and the user and returns what that user may rea
 - ``renews`` / ``renewals``: the previous and next generations the user may read (a draft renewal of a
   published contract is left out for the public).
 - ``indicators``: on the contract, on an axis, or on a fiche the user may read
-  (``plans.read.plan_indicators``).
+  (``plans.read.plan_indicators``, through ``plan_hooks``: contracts do not import the plans app).
 - ``signatories``: every signatory (the parties that sign are public), each with its confirmation.
 - ``contacts``: the published ones; all of them for ``contracts.view_confidential``.
 - ``bodies``: every body with its counts; members' names and meetings for
@@ -21,6 +21,7 @@ Each function takes the contract and the user and returns what that user may rea
 
 from santelocale.contracts.enums import ContractKind
 from santelocale.contracts.models import Body, Contract, ContractLink, Meeting
+from santelocale.contracts.plan_hooks import plan_hooks
 
 
 def hidden_contract_label(contract: Contract) -> str:
@@ -81,9 +82,7 @@ def renewals(contract: Contract, user) -> list[Contract]:
 
 def indicators(contract: Contract, user):
     """The indicators of ``contract`` that ``user`` may read (none on a fiche they may not read)."""
-    from santelocale.plans.read import plan_indicators
-
-    return plan_indicators(contract, user)
+    return plan_hooks().indicators(contract, user)
 
 
 def signatories(contract: Contract, user):

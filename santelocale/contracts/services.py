@@ -57,6 +57,8 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
 
 
 def default_end(starts_on: datetime.date | None) -> datetime.date | None:
+    """The end of a contract starting on ``starts_on`` when none is given: ``DEFAULT_DURATION_YEARS``
+    later (29 February gives 28 February). None without a start; refuses nothing."""
     return add_years(starts_on, DEFAULT_DURATION_YEARS) if starts_on else None
 
 

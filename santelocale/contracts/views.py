@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from santelocale.accounts.submissions import CreationForm
 from santelocale.contracts import compliance, lifecycle, reading, services
 from santelocale.contracts.enums import PROJECT_STATUSES
 from santelocale.contracts.forms import (
@@ -23,12 +24,10 @@ from santelocale.contracts.forms import (
 )
 from santelocale.contracts.models import Contract, ContractLink, RegionalTheme, Signatory
 from santelocale.contracts.perms import scope_of
+from santelocale.contracts.plan_hooks import plan_hooks
 from santelocale.indicators.services import IndicatorError, add_indicator
-from santelocale.plans.views_plan import plan_overview
 from santelocale.territories import geo
 from santelocale.territories.models import Region
-from santelocale.territories.views import _geojson_response
-from santelocale.utils.forms import CreationForm
 from santelocale.utils.versioning import VersionConflict
 
 
@@ -136,7 +135,7 @@ def _detail_context(request, contract, **overrides):
         "can_change": can_change,
         "insider": user.has_perm("contracts.view_governance_details", contract),
         "checklist": compliance.checklist(contract, user),
-        "plan": plan_overview(contract, user),
+        "plan": plan_hooks().overview(contract, user),
         "options": [(option, TransitionForm(initial={"target": option.target})) for option in options],
         "status_changes": reading.status_changes(contract, user),
         "signatories": signatories,
@@ -338,7 +337,7 @@ def contract_renew(request, public_id):
 def contract_perimeter_geojson(request, public_id):
     """The contract's perimeter contour, readable by whoever may read the contract (even the public)."""
     contract = _contract(request, public_id)
-    response = _geojson_response(geo.perimeter_layer(contract.perimeter))
+    response = geo.geojson_response(geo.perimeter_layer(contract.perimeter))
     if not contract.is_published:
         response["Cache-Control"] = "private, max-age=0, must-revalidate"
     return response

@@ -80,6 +80,8 @@ _PERIOD = re.compile(r"^(?P<year>\d{4})(-(S[12]|T[1-4]|0[1-9]|1[0-2]))?$")
 
 
 def period_problems(period: str) -> list[str]:
+    """The French problem with ``period`` (empty when it is valid): a year « 2026 », a semester
+    « 2026-S1 », a quarter « 2026-T3 » or a month « 2026-05 », of a year between 1990 and 2100."""
     match = _PERIOD.match(period.strip())
     if not match or not 1990 <= int(match["year"]) <= 2100:
         return [

@@ -1,5 +1,6 @@
 """What a plan contributes to its contract's compliance checklist: the socles its axes answer and the
-axis that constitutes the mental-health volet (``contracts.compliance`` reads these)."""
+axis that constitutes the mental-health volet (``contracts.compliance`` reads these through
+``contracts.plan_hooks``, registered in ``PlansConfig.ready``)."""
 
 from django.db.models import Q
 
@@ -42,3 +43,8 @@ def mental_health_sections(contract) -> list[Section]:
         .distinct()
         .order_by("position", "pk")
     )
+
+
+def mental_health_axis_labels(contract) -> list[str]:
+    """The labels of ``mental_health_sections`` (what the checklist names)."""
+    return [section.label for section in mental_health_sections(contract)]

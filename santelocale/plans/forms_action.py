@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q
 
 from santelocale.accounts.models import User
+from santelocale.accounts.submissions import CreationForm
 from santelocale.indicators.enums import Direction, IndicatorKind
 from santelocale.plans import services
 from santelocale.plans.enums import (
@@ -26,7 +27,7 @@ from santelocale.plans.models import Action, Term
 from santelocale.plans.read import plan_actions
 from santelocale.plans.services import ActionData, FundingData, PlanError
 from santelocale.territories.models import Commune, PriorityNeighbourhood
-from santelocale.utils.forms import CreationForm, Form, VersionedForm, date_field
+from santelocale.utils.forms import Form, VersionedForm, date_field
 
 #: Above this many options, a list of checkboxes becomes a multiple select (communes of a département…).
 CHECKBOX_LIMIT = 30

@@ -5,12 +5,13 @@ from decimal import Decimal
 
 from django import forms
 
+from santelocale.accounts.submissions import CreationForm
 from santelocale.contracts.models import RegionalTheme
 from santelocale.indicators.enums import Direction, IndicatorKind
 from santelocale.plans.enums import ActionStatus, Priority, SectionKind
 from santelocale.plans.models import Section
 from santelocale.plans.services import PlanError, SectionData, parse_amount
-from santelocale.utils.forms import CreationForm, Form, VersionedForm
+from santelocale.utils.forms import Form, VersionedForm
 
 #: The levels a section may take under a parent (an axis is always at the top).
 CHILD_KINDS = [(code, label) for code, label in SectionKind.choices if code != SectionKind.AXIS]

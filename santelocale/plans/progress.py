@@ -67,6 +67,23 @@ class PlanSummary:
     funding: "FundingSummary" = field(default=None)
 
 
+def plan_overview(contract, user) -> dict:
+    """What the contract page shows of its plan (« Plan d’action » section, ``template``): counts and
+    progress as ``user`` sees them, and whether they may change the plan. Registered with
+    ``contracts.plan_hooks`` (the contract page may not import the plans app)."""
+    summary = summarize(contract, user)
+    return {
+        "template": "plans/_plan_overview.html",
+        "action_count": summary.action_count,
+        "axis_count": sum(1 for row in summary.sections if row.depth == 0),
+        "progress": summary.contract_progress,
+        "late_count": len(summary.late),
+        "blocked_count": len(summary.blocked),
+        "without_pilot_count": len(summary.without_pilot),
+        "can_change_plan": user.has_perm("plans.change_plan", contract),
+    }
+
+
 def summarize(contract, user=None, today: datetime.date | None = None) -> PlanSummary:
     from santelocale.plans.services import section_tree
 

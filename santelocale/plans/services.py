@@ -245,6 +245,9 @@ def section_tree(contract) -> list[tuple[Section, int]]:
 
 
 def axis_of(section: Section, by_pk: dict[int, Section]) -> Section:
+    """The axis (top-level section) ``section`` belongs to — itself for an axis —, walking up through
+    ``by_pk`` (every section of the plan by id). Refuses nothing; a parent missing from ``by_pk`` is a
+    ``KeyError``."""
     while section.parent_id is not None:
         section = by_pk[section.parent_id]
     return section
@@ -424,6 +427,9 @@ def _next_position(contract, parent) -> int:
 
 @transaction.atomic
 def create_action(contract, data: ActionData) -> Action:
+    """Create the fiche (or sub-action, ``data.parent``) ``data`` last in its place in ``contract``'s plan,
+    with its lists and a history record, and return it; refuses (``PlanError``, nothing written) what
+    ``action_problems`` lists."""
     problems = action_problems(contract, data)
     if problems:
         raise PlanError(problems)
@@ -477,6 +483,8 @@ def set_links(action: Action, others: list[Action]) -> None:
 
 
 def step_problems(*, title: str, is_done: bool = False, done_on=None) -> list[str]:
+    """Every problem with this step, in French (empty when it may be saved): no title, a title past the
+    column (cut at 300 characters first, as imports do), a done date on a step not done."""
     problems = []
     if not title.strip():
         problems.append("L’intitulé de l’étape est obligatoire.")
@@ -488,6 +496,8 @@ def step_problems(*, title: str, is_done: bool = False, done_on=None) -> list[st
 
 @transaction.atomic
 def add_step(action: Action, *, title: str, due_on=None, is_done: bool = False, done_on=None) -> Step:
+    """Add a step last on ``action`` and return it; refuses (``PlanError``, nothing written) what
+    ``step_problems`` lists."""
     problems = step_problems(title=title, is_done=is_done, done_on=done_on)
     if problems:
         raise PlanError(problems)
@@ -513,6 +523,8 @@ def set_step_done(step: Step, done: bool, *, on=None) -> Step:
 
 
 def follow_up_problems(*, noted_on, text: str) -> list[str]:
+    """Every problem with this follow-up note, in French (empty when it may be saved): no date, no text,
+    a text past the column."""
     problems = []
     if noted_on is None:
         problems.append("La date de la note est obligatoire.")
@@ -524,6 +536,8 @@ def follow_up_problems(*, noted_on, text: str) -> list[str]:
 
 @transaction.atomic
 def add_follow_up(action: Action, *, noted_on, text: str, author=None) -> FollowUpNote:
+    """Add a follow-up note dated ``noted_on`` by ``author`` on ``action`` and return it; refuses
+    (``PlanError``, nothing written) what ``follow_up_problems`` lists."""
     problems = follow_up_problems(noted_on=noted_on, text=text)
     if problems:
         raise PlanError(problems)
@@ -585,6 +599,9 @@ class FundingData:
 
 
 def funding_problems(data: FundingData) -> list[str]:
+    """Every problem with this funding line, in French (empty when it may be saved): an unknown funder,
+    nature, unit or FIR mission, a year outside 2000–2100, a negative amount, a FIR mission or line on a
+    funder other than the ARS, a value past its column."""
     problems = []
     if data.funder_kind not in FunderKind.values:
         problems.append("Choisissez le financeur (ARS, collectivité, assurance maladie, CAF, …).")

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from santelocale.accounts.submissions import CreationForm
 from santelocale.indicators.models import IndicatorValue
 from santelocale.indicators.services import IndicatorError, add_indicator
 from santelocale.plans import services
@@ -46,7 +47,6 @@ from santelocale.plans.read import plan_actions
 from santelocale.plans.services import PlanError
 from santelocale.plans.views_common import REFUSALS, get_action, get_contract
 from santelocale.utils import fr
-from santelocale.utils.forms import CreationForm
 from santelocale.utils.versioning import VersionConflict
 
 DETAIL = "plans/action_detail.html"

@@ -159,20 +159,6 @@ def plan_tree(request, public_id):
     return render(request, "plans/tree.html", _tree_context(request, contract))
 
 
-def plan_overview(contract, user) -> dict:
-    """What the contract page shows of its plan (« Plan d’action » section): counts and progress."""
-    summary = progress.summarize(contract, user)
-    return {
-        "action_count": summary.action_count,
-        "axis_count": sum(1 for row in summary.sections if row.depth == 0),
-        "progress": summary.contract_progress,
-        "late_count": len(summary.late),
-        "blocked_count": len(summary.blocked),
-        "without_pilot_count": len(summary.without_pilot),
-        "can_change_plan": user.has_perm("plans.change_plan", contract),
-    }
-
-
 # --- Table --------------------------------------------------------------------------------------------
 
 

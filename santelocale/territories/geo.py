@@ -10,6 +10,7 @@ import json
 
 import shapely
 from django.core.cache import cache
+from django.http import HttpResponse
 
 from santelocale.territories.enums import ZOOM_TOLERANCE, Level, Zoom
 from santelocale.territories.models import (
@@ -21,6 +22,18 @@ from santelocale.territories.models import (
 )
 from santelocale.territories.services import qpvs_in
 from santelocale.utils.iterables import chunked
+
+#: The media type of every layer (RFC 7946).
+GEOJSON = "application/geo+json"
+
+
+def geojson_response(payload: bytes) -> HttpResponse:
+    """An HTTP answer holding the GeoJSON ``payload``, cacheable but revalidated at each use (its ETag, the
+    cache key, says whether it changed). The pages of every app serve their layers through it."""
+    response = HttpResponse(payload, content_type=GEOJSON)
+    response["Cache-Control"] = "public, max-age=0, must-revalidate"
+    return response
+
 
 #: Places the national map can be recentred on: (label, "south,west,north,east").
 MAP_VIEWS = [

@@ -3,14 +3,13 @@
 - Anyone, signed in or not, reads the geography (régions … communes, QPV, contrats de ville).
 - Any signed-in person reads every perimeter and may create one; it belongs to their organisation.
 - A perimeter is changed or deleted by its author, by an editor (admin, coordinator, ARS officer) of its
-  organisation, or by a platform superuser.
+  organisation, or by a platform superuser. The user model answers « editor of which organisations? »
+  (``editable_organisation_ids``, ``can_edit_for``): accounts sit above territories.
 - The public (not signed in) sees no perimeter: perimeters become public through the contracts using them.
 """
 
 import rules
 from django.db.models import Q
-
-from santelocale.accounts.enums import EDITOR_ROLES
 
 
 @rules.predicate
@@ -38,6 +37,6 @@ def restrict_perimeters(queryset, user, action: str = "view"):
     if action == "view" or user.is_superuser:
         return queryset
     if action in {"change", "delete"}:
-        editable_orgs = user.organisation_ids(roles=EDITOR_ROLES)
+        editable_orgs = user.editable_organisation_ids()
         return queryset.filter(Q(created_by=user) | Q(organisation_id__in=editable_orgs))
     raise ValueError(f"Unknown action {action!r}")

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
@@ -28,8 +28,6 @@ from santelocale.territories.services import (
     save_perimeter,
     search_territories,
 )
-
-GEOJSON = "application/geo+json"
 
 
 def home(request):
@@ -77,12 +75,6 @@ def _zoom(request) -> str:
     return zoom
 
 
-def _geojson_response(payload: bytes) -> HttpResponse:
-    response = HttpResponse(payload, content_type=GEOJSON)
-    response["Cache-Control"] = "public, max-age=0, must-revalidate"
-    return response
-
-
 def _national_etag(request, level):
     return geo.etag_for(f"national:{level}:{request.GET.get('zoom', Zoom.MEDIUM)}")
 
@@ -93,7 +85,7 @@ def _national_etag(request, level):
 def national_geojson(request, level):
     if level not in geo.NATIONAL_LEVELS:
         raise Http404("Niveau inconnu.")
-    return _geojson_response(geo.national_layer(level, _zoom(request)))
+    return geo.geojson_response(geo.national_layer(level, _zoom(request)))
 
 
 def _territory_etag(request, level, code):
@@ -108,7 +100,7 @@ def territory_geojson(request, level, code):
         obj = get_territory(level, code)
     except LookupError as exc:
         raise Http404("Territoire inconnu.") from exc
-    return _geojson_response(geo.territory_layer(obj, _zoom(request)))
+    return geo.geojson_response(geo.territory_layer(obj, _zoom(request)))
 
 
 def national_map(request):
@@ -264,4 +256,4 @@ def perimeter_delete(request, public_id):
 @gzip_page
 def perimeter_geojson(request, public_id):
     perimeter = get_object_or_404(Perimeter.objects.restrict(request.user, "view"), public_id=public_id)
-    return _geojson_response(geo.perimeter_layer(perimeter))
+    return geo.geojson_response(geo.perimeter_layer(perimeter))

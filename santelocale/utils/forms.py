@@ -1,6 +1,5 @@
 """Form helpers shared by the apps (no models here)."""
 
-import uuid
 import warnings
 
 from django import forms
@@ -8,7 +7,6 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from dsfr.forms import DsfrBaseForm
 
 from santelocale.utils.bounds import LONG_TEXT, MAX_ID
-from santelocale.utils.idempotency import create_once
 
 #: The range of an integer column (PostgreSQL's ``integer``, the narrower of the two databases).
 INTEGER_RANGE = (-(2**31), 2**31 - 1)
@@ -105,24 +103,6 @@ def date_field(label: str, *, required: bool = False, help_text: str = "") -> fo
         help_text=help_text,
         error_messages={"invalid": "Date invalide : utilisez le format JJ/MM/AAAA."},
     )
-
-
-def _new_token() -> str:
-    return uuid.uuid4().hex
-
-
-class CreationForm(forms.Form):
-    """Mixin of every creation form: a random hidden token, so that the form sent twice (a double click)
-    creates one object (``santelocale.utils.idempotency.create_once``)."""
-
-    submission_token = forms.CharField(
-        widget=forms.HiddenInput, required=False, max_length=64, initial=_new_token
-    )
-
-    def create_once(self, request, create):
-        """``create()`` once for this form's token and values: ``(obj, created)``."""
-        token = self.cleaned_data.get("submission_token", "") if hasattr(self, "cleaned_data") else ""
-        return create_once(token=token, data=self.data, user=request.user, create=create)
 
 
 class VersionedForm(forms.Form):

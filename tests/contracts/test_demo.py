@@ -8,7 +8,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from santelocale.accounts.models import Organisation, User
-from santelocale.accounts.services import DEMO_DOMAIN, load_demo
+from santelocale.accounts.services import DEMO_DOMAIN
 from santelocale.contracts.compliance import checklist
 from santelocale.contracts.demo import (
     AIX_ARTICLE,
@@ -27,6 +27,7 @@ from santelocale.contracts.models import (
     Signatory,
 )
 from santelocale.indicators.models import Indicator
+from santelocale.operations.demo import load_demo
 from santelocale.territories.models import Region
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,9 @@ mental-health volet, and loading it twice writes nothing."""
 
 import pytest
 
-from santelocale.accounts.services import load_demo
 from santelocale.contracts import compliance
 from santelocale.contracts.models import Contract
+from santelocale.operations.demo import load_demo
 from santelocale.plans import progress
 from santelocale.plans.demo import load_demo_plans
 from santelocale.plans.models import Action, FundingLine, Step

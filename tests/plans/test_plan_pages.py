@@ -15,8 +15,8 @@ from santelocale.indicators.models import Indicator, IndicatorValue
 from santelocale.plans import services
 from santelocale.plans.enums import SectionKind
 from santelocale.plans.models import Section
+from santelocale.plans.progress import plan_overview
 from santelocale.plans.services import ActionData, FundingData
-from santelocale.plans.views_plan import plan_overview
 
 pytestmark = pytest.mark.django_db
 

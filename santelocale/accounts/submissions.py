@@ -1,20 +1,27 @@
 """A creation form sent twice creates one object.
 
-Every creation form carries a random hidden ``submission_token`` (``forms.CreationForm``). The view wraps
-its creating service in ``create_once``: the token and a digest of the submitted fields are written in a
-``FormSubmission`` row (unique key) in the same transaction as the object. A second identical POST —
+Every creation form carries a random hidden ``submission_token`` (``CreationForm``). The view wraps
+its creating service in ``form.create_once``: the token and a digest of the submitted fields are written
+in a ``FormSubmission`` row (unique key) in the same transaction as the object. A second identical POST —
 a double click, or the browser resending — finds the row and gets the first object back (on PostgreSQL
 it waits on the unique index until the first request commits or rolls back; on SQLite the IMMEDIATE
 transaction already serializes them). A refused creation rolls its row back, so the user can fix the
 form and send it again; a form sent again *changed* (same token, other values) is a new creation.
+
+It lives in accounts, beside its ``FormSubmission`` model (``utils`` holds no model and imports none);
+every app whose pages create objects sits above accounts.
 """
 
 import datetime
 import hashlib
+import uuid
 
+from django import forms
 from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+
+from santelocale.accounts.models import FormSubmission
 
 TOKEN_FIELD = "submission_token"
 #: how long a handled form is remembered (a day covers any double click or resend)
@@ -47,8 +54,6 @@ def create_once(*, token: str, data, user, create):
     the object the first request created (``None`` if it has been deleted since) and ``created=False``.
     Exceptions of ``create`` propagate and nothing is kept, so the same form can be sent again.
     """
-    from santelocale.accounts.models import FormSubmission
-
     token = (token or "").strip()
     if not token:
         return create(), True
@@ -67,3 +72,21 @@ def create_once(*, token: str, data, user, create):
         submission.save(update_fields=["result_model", "result_pk"])
         FormSubmission.objects.filter(created_at__lt=timezone.now() - KEEP).delete()
     return obj, True
+
+
+def _new_token() -> str:
+    return uuid.uuid4().hex
+
+
+class CreationForm(forms.Form):
+    """Mixin of every creation form: a random hidden token, so that the form sent twice (a double click)
+    creates one object (``create_once``)."""
+
+    submission_token = forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=64, initial=_new_token
+    )
+
+    def create_once(self, request, create):
+        """``create()`` once for this form's token and values: ``(obj, created)``."""
+        token = self.cleaned_data.get("submission_token", "") if hasattr(self, "cleaned_data") else ""
+        return create_once(token=token, data=self.data, user=request.user, create=create)

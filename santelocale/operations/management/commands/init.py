@@ -1,4 +1,5 @@
-"""`santelocale init`: migrate, then load the data bundle (idempotent)."""
+"""`santelocale init`: migrate, load the data bundle (territories), then seed the régions' default socles
+(contracts) — idempotent. It lives in ``operations`` because it runs more than one app."""
 
 import sys
 from pathlib import Path

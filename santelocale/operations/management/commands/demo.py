@@ -1,11 +1,12 @@
-"""`santelocale demo`: demo organisations, one account per role (whose logins it prints) and the demo
-registry of contracts (santelocale/contracts/demo.py, sources in docs/demo.md)."""
+"""`santelocale demo`: demo organisations, one account per role (whose logins it prints), the demo
+registry of contracts and the demo plan (``operations.demo.load_demo``, sources in docs/demo.md)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from santelocale.accounts.services import DEMO_REFUSED, DemoRefused, load_demo
+from santelocale.accounts.services import DEMO_REFUSED, DemoRefused
 from santelocale.contracts.demo import DEMO_CONTRACTS
+from santelocale.operations.demo import load_demo
 from santelocale.territories.models import Commune
 
 DEFAULT_PASSWORD = "demo-santelocale"
