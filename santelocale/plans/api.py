@@ -16,8 +16,11 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from santelocale.contracts.api import ErrorOut, RefOut, _refused, _visible
+from santelocale.api.schemas import ErrorOut, RefOut, found
+from santelocale.api.schemas import refused as _refused
 from santelocale.contracts.models import Contract
+from santelocale.contracts.reading import NOT_VISIBLE as CONTRACT_NOT_VISIBLE
+from santelocale.contracts.reading import visible_contract
 from santelocale.indicators.models import Indicator, IndicatorValue
 from santelocale.indicators.services import IndicatorError, record_value
 from santelocale.plans import progress
@@ -379,8 +382,12 @@ class ValueIn(Schema):
 # --- Helpers ----------------------------------------------------------------------------------------
 
 
-def _ref(contract: Contract) -> dict:
-    return {"id": contract.public_id, "name": contract.name}
+def _visible(request, public_id: UUID) -> Contract:
+    return found(visible_contract(request.user, public_id), CONTRACT_NOT_VISIBLE)
+
+
+def _ref(contract: Contract) -> Contract:
+    return contract  # RefOut reads it
 
 
 def _fiche_ref(obj) -> dict:
