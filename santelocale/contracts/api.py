@@ -16,10 +16,31 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from santelocale.accounts.enums import OrganisationKind
 from santelocale.accounts.models import Organisation
+from santelocale.api.schemas import (
+    Choice,
+    ConflictOut,
+    DifferenceOut,
+    ErrorOut,
+    PlaceOut,
+    RefOut,
+    conflicted,
+    found,
+    refused,
+)
 from santelocale.contracts import reading
 from santelocale.contracts.compliance import checklist
-from santelocale.contracts.enums import ContactRole, ContractKind
+from santelocale.contracts.enums import (
+    BodyKind,
+    ContactRole,
+    ContractKind,
+    LinkKind,
+    MemberRole,
+    Quart,
+    SignatoryKind,
+    StatusGroup,
+)
 from santelocale.contracts.enums import Status as ContractStatus
 from santelocale.contracts.governance import NO_HEALTH_DATA, add_body, add_meeting, add_member
 from santelocale.contracts.lifecycle import change_status, options_for
@@ -49,6 +70,7 @@ from santelocale.contracts.services import (
     update_contract,
 )
 from santelocale.indicators.models import Indicator
+from santelocale.indicators.schemas import IndicatorOut
 from santelocale.indicators.services import IndicatorError, add_indicator
 from santelocale.territories.models import CityContract, Department, Perimeter, Region
 from santelocale.utils.bounds import MAX_ITEMS, Bounded, Id, Text
@@ -57,7 +79,6 @@ from santelocale.utils.versioning import VersionConflict
 contracts_router = Router(tags=["contrats"])
 RegionCode = Bounded(RegionalTheme, "region")
 
-NOT_VISIBLE = "Aucun contrat visible ne porte cet identifiant."
 #: Fields a PATCH cannot set to null (sent as null, they are left unchanged).
 NOT_NULLABLE = (
     "kind",
@@ -76,34 +97,18 @@ CANNOT_CHANGE = (
 )
 
 
-# --- Schemas ----------------------------------------------------------------------------------------
+# --- Output -----------------------------------------------------------------------------------------
+# Each operation returns the objects (contracts, signatories, bodies…); the schemas below say what is shown
+# of them. What depends on the reader (``contracts.reading``) is resolved with the request's user, which
+# ninja passes to every resolver taking ``context``.
 
 
-class ErrorOut(Schema):
-    detail: str = Field(description="ce qui est refusé, en français")
-    messages: list[str] = Field([], description="chaque problème, quand une règle refuse la demande")
+def _reader(context):
+    """The user an answer is for."""
+    return context["request"].user
 
 
-class DifferenceOut(Schema):
-    field: str = Field(description="champ")
-    label: str = Field(description="rubrique, en clair")
-    yours: str = Field(description="valeur envoyée (non enregistrée)")
-    current: str = Field(description="valeur actuelle (enregistrée)")
-
-
-class RefOut(Schema):
-    id: UUID = Field(description="identifiant public du contrat")
-    name: str = Field(description="nom du contrat")
-
-
-class PlaceOut(Schema):
-    code: str = Field(description="code INSEE")
-    name: str = Field(description="nom")
-
-
-class PerimeterSummaryOut(Schema):
-    id: UUID = Field(description="identifiant public du périmètre")
-    name: str = Field(description="nom du périmètre")
+class PerimeterSummaryOut(RefOut):
     population: int = Field(description="population municipale des communes du périmètre")
     commune_count: int = Field(description="nombre de communes")
 
@@ -111,7 +116,7 @@ class PerimeterSummaryOut(Schema):
 class OrganisationOut(Schema):
     id: int = Field(description="identifiant de l’organisation sur la plateforme")
     name: str = Field(description="nom")
-    kind: str = Field(description="type d’organisation (COMMUNE, EPCI, ARS…)")
+    kind: Choice(OrganisationKind) = Field(description="type d’organisation")
 
 
 class ThemeOut(Schema):
@@ -124,7 +129,7 @@ class ThemeOut(Schema):
 
 class SignatoryOut(Schema):
     id: int = Field(description="identifiant du signataire")
-    kind: str = Field(description="type de signataire (ARS, COLLECTIVITY, CPAM…)")
+    kind: Choice(SignatoryKind) = Field(description="type de signataire")
     kind_label: str = Field(description="type de signataire, en clair")
     name: str = Field(description="organisme signataire")
     representative: str = Field(description="représenté par (fonction)")
@@ -135,10 +140,15 @@ class SignatoryOut(Schema):
         "au contrat ; vide tant qu’elle ne l’est pas"
     )
 
+    @staticmethod
+    def resolve_kind_label(signatory: Signatory) -> str:
+        return signatory.get_kind_display()
 
+
+# ``incoming`` (the link is carried by the other contract) is set by whoever reads the link from a contract.
 class LinkOut(Schema):
     id: int = Field(description="identifiant de l’articulation")
-    kind: str = Field(description="MENTAL_HEALTH_VOLET, CITY_CONTRACT_HEALTH_VOLET, PTSM ou ASV")
+    kind: Choice(LinkKind) = Field(description="type d’articulation")
     kind_label: str = Field(description="articulation, en clair")
     incoming: bool = Field(description="vrai quand l’articulation est portée par l’autre contrat")
     contract: RefOut = Field(description="contrat qui porte l’articulation")
@@ -147,17 +157,38 @@ class LinkOut(Schema):
     target_label: str = Field(description="ce à quoi le contrat est articulé, en clair")
     target_url: str = Field(description="adresse du dispositif lié")
 
+    @staticmethod
+    def resolve_kind_label(link: ContractLink) -> str:
+        return link.get_kind_display()
+
+    @staticmethod
+    def resolve_city_contract(link: ContractLink) -> str | None:
+        return link.city_contract.slug if link.city_contract_id else None
+
 
 class MemberOut(Schema):
     id: int = Field(description="identifiant du membre (pour les présences aux réunions)")
     person: str = Field(description="personne ou fonction. " + NO_HEALTH_DATA)
     organisation: str = Field(description="organisation")
-    role: str = Field(description="rôle (CHAIR, CO_LEAD, COORDINATOR, MEMBER…)")
+    role: Choice(MemberRole) = Field(description="rôle dans l’instance")
     role_label: str = Field(description="rôle, en clair")
-    quart: str = Field(description="quart du CLSM (ELECTED, PSYCHIATRY, USERS, CAREGIVERS…) ou vide")
+    quart: Choice(Quart, blank=True) = Field(description="quart du CLSM, ou vide")
     term_starts_on: datetime.date | None = Field(description="début du mandat")
     term_ends_on: datetime.date | None = Field(description="fin du mandat")
     is_current: bool = Field(description="mandat en cours aujourd’hui")
+
+    @staticmethod
+    def resolve_role_label(member: BodyMember) -> str:
+        return member.get_role_display()
+
+    @staticmethod
+    def resolve_is_current(member: BodyMember) -> bool:
+        return member.is_current()
+
+
+def _minutes_visible(meeting: Meeting) -> bool:
+    """Set by ``BodyOut`` from ``reading.bodies`` (``minutes_visible``); a new meeting is its author's."""
+    return getattr(meeting, "minutes_visible", True)
 
 
 class MeetingOut(Schema):
@@ -173,24 +204,75 @@ class MeetingOut(Schema):
     other_attendees: int = Field(description="autres participants")
     cases_reviewed: int | None = Field(description="situations examinées (cellule cas complexes)")
 
+    @staticmethod
+    def resolve_agenda(meeting: Meeting) -> str:
+        return meeting.agenda if _minutes_visible(meeting) else ""
 
+    @staticmethod
+    def resolve_minutes(meeting: Meeting) -> str:
+        return meeting.minutes if _minutes_visible(meeting) else ""
+
+    @staticmethod
+    def resolve_decisions(meeting: Meeting) -> str:
+        return meeting.decisions if _minutes_visible(meeting) else ""
+
+    @staticmethod
+    def resolve_attendee_ids(meeting: Meeting) -> list[int]:
+        return [member.pk for member in meeting.attendees.all()]
+
+
+# A body as ``reading.bodies`` prepared it: members and meetings when ``details_visible``, their
+# agenda, minutes and decisions when ``minutes_visible`` (a new body is its author's: both).
 class BodyOut(Schema):
     id: int = Field(description="identifiant de l’instance")
-    kind: str = Field(description="COPIL, COTECH, WORKING_GROUP, PLENARY, CLSM_STEERING, COMPLEX_CASES…")
+    kind: Choice(BodyKind) = Field(description="type d’instance")
     kind_label: str = Field(description="type d’instance, en clair")
     name: str = Field(description="nom de l’instance")
     mandate: str = Field(description="rôle et thème. " + NO_HEALTH_DATA)
     member_count: int = Field(description="membres dont le mandat est en cours")
-    quarts: list[str] = Field(description="quarts du CLSM représentés par les membres en cours")
+    quarts: list[Choice(Quart)] = Field(description="quarts du CLSM représentés par les membres en cours")
     meeting_count: int = Field(description="nombre de réunions enregistrées")
     last_meeting_on: datetime.date | None = Field(description="date de la dernière réunion")
     members: list[MemberOut] = Field(description="membres (parties au contrat seulement)")
     meetings: list[MeetingOut] = Field(description="réunions (parties au contrat seulement)")
 
+    @staticmethod
+    def resolve_kind_label(body: Body) -> str:
+        return body.get_kind_display()
+
+    @staticmethod
+    def resolve_member_count(body: Body) -> int:
+        return sum(1 for member in body.members.all() if member.is_current())
+
+    @staticmethod
+    def resolve_quarts(body: Body) -> list[str]:
+        return sorted({m.quart for m in body.members.all() if m.is_current() and m.quart})
+
+    @staticmethod
+    def resolve_meeting_count(body: Body) -> int:
+        return len(body.meetings.all())
+
+    @staticmethod
+    def resolve_last_meeting_on(body: Body) -> datetime.date | None:
+        return max((m.held_on for m in body.meetings.all()), default=None)
+
+    @staticmethod
+    def resolve_members(body: Body) -> list[BodyMember]:
+        return list(body.members.all()) if getattr(body, "details_visible", True) else []
+
+    @staticmethod
+    def resolve_meetings(body: Body) -> list[Meeting]:
+        if not getattr(body, "details_visible", True):
+            return []
+        meetings = list(body.meetings.all())
+        for meeting in meetings:
+            meeting.minutes_visible = getattr(body, "minutes_visible", True)
+        return meetings
+
 
 class ContactOut(Schema):
     id: int = Field(description="identifiant du contact")
-    role: str = Field(description="COORDINATOR, ARS_REFERENT, ELECTED_REFERENT ou OTHER")
+    role: Choice(ContactRole) = Field(description="rôle du contact")
     role_label: str = Field(description="rôle, en clair")
     name: str = Field(description="nom ou fonction")
     organisation: str = Field(description="organisation")
@@ -198,26 +280,39 @@ class ContactOut(Schema):
     phone: str = Field(description="téléphone professionnel")
     is_public: bool = Field(description="publié dans l’annuaire")
 
-
-class IndicatorOut(Schema):
-    id: int = Field(description="identifiant de l’indicateur")
-    name: str = Field(description="intitulé")
-    kind: str = Field(description="PROCESS, RESULT ou IMPACT")
-    kind_label: str = Field(description="type, en clair")
-    unit: str = Field(description="unité")
-    direction: str = Field(description="sens de l’amélioration (UP, DOWN, STABLE) ou vide")
-    source: str = Field(description="source des données")
+    @staticmethod
+    def resolve_role_label(contact: Contact) -> str:
+        return contact.get_role_display()
 
 
 class StatusChangeOut(Schema):
-    from_status: str = Field(description="statut de départ (vide à la création)")
+    from_status: Choice(ContractStatus, blank=True) = Field(
+        description="statut de départ (vide à la création)"
+    )
     from_label: str = Field(description="statut de départ, en clair")
-    to_status: str = Field(description="nouveau statut")
+    to_status: Choice(ContractStatus) = Field(description="nouveau statut")
     to_label: str = Field(description="nouveau statut, en clair")
     effective_on: datetime.date = Field(description="date d’effet")
     changed_at: datetime.datetime = Field(description="date d’enregistrement")
     reason: str = Field(description="motif")
     changed_by: str | None = Field(description="auteur du changement (éditeur·rices du contrat seulement)")
+
+    @staticmethod
+    def resolve_from_label(change: StatusChange) -> str:
+        return change.get_from_status_display() if change.from_status else ""
+
+    @staticmethod
+    def resolve_to_label(change: StatusChange) -> str:
+        return change.get_to_status_display()
+
+    @staticmethod
+    def resolve_changed_by(change: StatusChange) -> str | None:
+        """Named when ``author_visible`` (set by ``ContractOut`` from ``reading.authors_visible``; the author
+        of a new move reads their own name)."""
+        by = change.changed_by
+        if by is None or not getattr(change, "author_visible", True):
+            return None
+        return by.get_full_name() or by.email
 
 
 class ItemOut(Schema):
@@ -232,21 +327,29 @@ class ItemOut(Schema):
 
 
 class OptionOut(Schema):
-    target: str = Field(description="statut visé")
+    target: Choice(ContractStatus) = Field(description="statut visé")
     target_label: str = Field(description="statut visé, en clair")
     label: str = Field(description="libellé de l’action")
     backwards: bool = Field(description="retour en arrière (journalisé comme les autres)")
     allowed: bool = Field(description="vrai quand le passage est possible maintenant")
     blockers: list[str] = Field(description="ce qui manque, quand le passage est bloqué")
 
+    @staticmethod
+    def resolve_target_label(option) -> str:
+        return ContractStatus(option.target).label
+
+    @staticmethod
+    def resolve_backwards(option) -> bool:
+        return option.transition.backwards
+
 
 class ContractSummaryOut(Schema):
-    id: UUID = Field(description="identifiant public")
-    kind: str = Field(description="CLS ou CLSM")
+    id: UUID = Field(description="identifiant public", validation_alias="public_id")
+    kind: Choice(ContractKind) = Field(description="type de contrat")
     name: str = Field(description="nom")
-    status: str = Field(description="statut (REFLECTION, PREFIGURATION, … SIGNED, IMPLEMENTATION…)")
+    status: Choice(ContractStatus) = Field(description="statut")
     status_label: str = Field(description="statut tel qu’affiché (« à échéance » une fois la fin passée)")
-    group: str = Field(description="famille de la carte : PROJECT, ACTIVE ou ENDED")
+    group: Choice(StatusGroup) = Field(description="famille de la carte")
     group_label: str = Field(description="famille, en clair")
     region: PlaceOut = Field(description="région de l’ARS")
     department: PlaceOut | None = Field(description="département (délégation de l’ARS)")
@@ -255,7 +358,24 @@ class ContractSummaryOut(Schema):
     porteurs: list[str] = Field(description="collectivités porteuses")
     is_published: bool = Field(description="publié (visible du public)")
 
+    @staticmethod
+    def resolve_status_label(contract: Contract) -> str:
+        return contract.status_display()
 
+    @staticmethod
+    def resolve_group(contract: Contract) -> str:
+        return contract.group()
+
+    @staticmethod
+    def resolve_group_label(contract: Contract) -> str:
+        return contract.group().label
+
+    @staticmethod
+    def resolve_porteurs(contract: Contract) -> list[str]:
+        return [org.name for org in contract.porteurs.all()]
+
+
+# Everything the contract page shows, narrowed to what the reader may read (``contracts.reading``).
 class ContractOut(ContractSummaryOut):
     version: int = Field(description="version (à renvoyer dans PATCH : verrouillage optimiste)")
     kind_label: str = Field(description="type, en clair")
@@ -283,6 +403,79 @@ class ContractOut(ContractSummaryOut):
     compliance: list[ItemOut] = Field(description="liste de conformité")
     can_change: bool = Field(description="vrai quand vous pouvez modifier ce contrat")
     can_sign: bool = Field(description="vrai quand vous pouvez enregistrer sa signature (ARS)")
+
+    @staticmethod
+    def resolve_kind_label(contract: Contract) -> str:
+        return contract.get_kind_display()
+
+    @staticmethod
+    def resolve_renews(contract: Contract, context) -> Contract | None:
+        return reading.renews(contract, _reader(context))
+
+    @staticmethod
+    def resolve_renewals(contract: Contract, context) -> list[Contract]:
+        return reading.renewals(contract, _reader(context))
+
+    @staticmethod
+    def resolve_porteur_organisations(contract: Contract) -> list[Organisation]:
+        return list(contract.porteurs.all())
+
+    @staticmethod
+    def resolve_is_overdue(contract: Contract) -> bool:
+        return contract.is_overdue()
+
+    @staticmethod
+    def resolve_signatories(contract: Contract, context) -> list[Signatory]:
+        return list(reading.signatories(contract, _reader(context)))
+
+    @staticmethod
+    def resolve_links(contract: Contract, context) -> list[ContractLink]:
+        links = reading.links(contract, _reader(context))
+        for link in links:
+            link.incoming = link.contract_id != contract.pk
+        return links
+
+    @staticmethod
+    def resolve_governance(contract: Contract, context) -> list[Body]:
+        return reading.bodies(contract, _reader(context))
+
+    @staticmethod
+    def resolve_contacts(contract: Contract, context) -> list[Contact]:
+        return list(reading.contacts(contract, _reader(context)))
+
+    @staticmethod
+    def resolve_indicators(contract: Contract, context) -> list[Indicator]:
+        return list(reading.indicators(contract, _reader(context)))
+
+    @staticmethod
+    def resolve_history(contract: Contract, context) -> list[StatusChange]:
+        user = _reader(context)
+        changes = list(reading.status_changes(contract, user))
+        author_visible = reading.authors_visible(contract, user)
+        for change in changes:
+            change.author_visible = author_visible
+        return changes
+
+    @staticmethod
+    def resolve_compliance(contract: Contract, context) -> list:
+        return checklist(contract, _reader(context))
+
+    @staticmethod
+    def resolve_can_change(contract: Contract, context) -> bool:
+        return _reader(context).has_perm("contracts.change_contract", contract)
+
+    @staticmethod
+    def resolve_can_sign(contract: Contract, context) -> bool:
+        return _reader(context).has_perm("contracts.sign_contract", contract)
+
+
+class ContractConflictOut(ConflictOut):
+    detail: str = Field(description="le contrat a changé depuis la version envoyée : rien n’est écrit")
+    differences: list[DifferenceOut] = Field(description="champs envoyés dont la valeur actuelle diffère")
+    current: ContractOut = Field(description="le contrat tel qu’il est maintenant (avec sa version)")
+
+
+# --- Input ------------------------------------------------------------------------------------------
 
 
 class ContractIn(Schema):
@@ -316,13 +509,6 @@ class ContractIn(Schema):
         ContractStatus.REFLECTION,
         description="statut initial (en réflexion par défaut ; seule l’ARS enregistre un contrat déjà signé)",
     )
-
-
-class ContractConflictOut(Schema):
-    detail: str = Field(description="le contrat a changé depuis la version envoyée : rien n’est écrit")
-    messages: list[str] = Field([], description="le même message")
-    differences: list[DifferenceOut] = Field(description="champs envoyés dont la valeur actuelle diffère")
-    current: ContractOut = Field(description="le contrat tel qu’il est maintenant (avec sa version)")
 
 
 class ContractPatch(Schema):
@@ -467,21 +653,9 @@ class ThemeIn(Schema):
 # --- Helpers ----------------------------------------------------------------------------------------
 
 
-def _refused(messages: list[str]) -> Status:
-    return Status(422, {"detail": " ; ".join(messages), "messages": messages})
-
-
 def _visible(request, public_id: UUID) -> Contract:
     """The contract if ``request.user`` may see it; 404 otherwise (a draft's existence is not revealed)."""
-    contract = (
-        Contract.objects.restrict(request.user, "view")
-        .select_related("region", "department", "perimeter", "renews")
-        .filter(public_id=public_id)
-        .first()
-    )
-    if contract is None:
-        raise HttpError(404, NOT_VISIBLE)
-    return contract
+    return found(reading.visible_contract(request.user, public_id), reading.NOT_VISIBLE)
 
 
 def _editable(request, public_id: UUID) -> Contract:
@@ -490,220 +664,6 @@ def _editable(request, public_id: UUID) -> Contract:
     if not request.user.has_perm("contracts.change_contract", contract):
         raise HttpError(403, CANNOT_CHANGE)
     return contract
-
-
-def _is_insider(user, contract: Contract) -> bool:
-    """Parties to the contract (and its editors) see its non-public contacts, members and meetings."""
-    return user.has_perm("contracts.view_governance_details", contract)
-
-
-def _place(obj) -> dict | None:
-    return {"code": obj.pk, "name": obj.name} if obj is not None else None
-
-
-def _ref(contract: Contract) -> dict:
-    return {"id": contract.public_id, "name": contract.name}
-
-
-def _summary(contract: Contract) -> dict:
-    group = contract.group()
-    return {
-        "id": contract.public_id,
-        "kind": contract.kind,
-        "name": contract.name,
-        "status": contract.status,
-        "status_label": contract.status_display(),
-        "group": group.value,
-        "group_label": group.label,
-        "region": _place(contract.region),
-        "department": _place(contract.department),
-        "generation": contract.generation,
-        "period_label": contract.period_label,
-        "porteurs": [org.name for org in contract.porteurs.all()],
-        "is_published": contract.is_published,
-    }
-
-
-def _link(link: ContractLink, contract: Contract) -> dict:
-    return {
-        "id": link.pk,
-        "kind": link.kind,
-        "kind_label": link.get_kind_display(),
-        "incoming": link.contract_id != contract.pk,
-        "contract": _ref(link.contract),
-        "target_contract": _ref(link.target_contract) if link.target_contract_id else None,
-        "city_contract": link.city_contract.slug if link.city_contract_id else None,
-        "target_label": link.target_label,
-        "target_url": link.target_url,
-    }
-
-
-def _member(member: BodyMember) -> dict:
-    return {
-        "id": member.pk,
-        "person": member.person,
-        "organisation": member.organisation,
-        "role": member.role,
-        "role_label": member.get_role_display(),
-        "quart": member.quart,
-        "term_starts_on": member.term_starts_on,
-        "term_ends_on": member.term_ends_on,
-        "is_current": member.is_current(),
-    }
-
-
-def _meeting(meeting, *, minutes: bool = True) -> dict:
-    return {
-        "id": meeting.pk,
-        "held_on": meeting.held_on,
-        "agenda": meeting.agenda if minutes else "",
-        "minutes": meeting.minutes if minutes else "",
-        "decisions": meeting.decisions if minutes else "",
-        "attendee_ids": [member.pk for member in meeting.attendees.all()],
-        "other_attendees": meeting.other_attendees,
-        "cases_reviewed": meeting.cases_reviewed,
-    }
-
-
-def _body(body: Body) -> dict:
-    """A body as ``reading.bodies`` prepared it: members and meetings when ``details_visible``, their
-    agenda, minutes and decisions when ``minutes_visible``."""
-    insider = getattr(body, "details_visible", True)
-    minutes = getattr(body, "minutes_visible", True)
-    members = list(body.members.all())
-    current = [m for m in members if m.is_current()]
-    meetings = list(body.meetings.all())
-    return {
-        "id": body.pk,
-        "kind": body.kind,
-        "kind_label": body.get_kind_display(),
-        "name": body.name,
-        "mandate": body.mandate,
-        "member_count": len(current),
-        "quarts": sorted({m.quart for m in current if m.quart}),
-        "meeting_count": len(meetings),
-        "last_meeting_on": max((m.held_on for m in meetings), default=None),
-        "members": [_member(m) for m in members] if insider else [],
-        "meetings": [_meeting(m, minutes=minutes) for m in meetings] if insider else [],
-    }
-
-
-def _status_change(change, *, insider: bool) -> dict:
-    by = change.changed_by
-    return {
-        "from_status": change.from_status,
-        "from_label": change.get_from_status_display() if change.from_status else "",
-        "to_status": change.to_status,
-        "to_label": change.get_to_status_display(),
-        "effective_on": change.effective_on,
-        "changed_at": change.changed_at,
-        "reason": change.reason,
-        "changed_by": (by.get_full_name() or by.email) if insider and by is not None else None,
-    }
-
-
-def _item(item) -> dict:
-    return {
-        "code": item.code,
-        "label": item.label,
-        "ok": item.ok,
-        "blocking": item.blocking,
-        "status_label": item.status_label,
-        "detail": item.detail,
-        "reason": item.reason,
-        "reference": item.reference,
-    }
-
-
-def _theme(theme: RegionalTheme) -> dict:
-    return {
-        "id": theme.pk,
-        "label": theme.label,
-        "description": theme.description,
-        "is_mental_health": theme.is_mental_health,
-        "position": theme.position,
-    }
-
-
-def _signatory(signatory) -> dict:
-    return {
-        "id": signatory.pk,
-        "kind": signatory.kind,
-        "kind_label": signatory.get_kind_display(),
-        "name": signatory.name,
-        "representative": signatory.representative,
-        "signed_on": signatory.signed_on,
-        "organisation_id": signatory.organisation_id,
-        "confirmed_at": signatory.confirmed_at,
-    }
-
-
-def _contact(contact) -> dict:
-    return {
-        "id": contact.pk,
-        "role": contact.role,
-        "role_label": contact.get_role_display(),
-        "name": contact.name,
-        "organisation": contact.organisation,
-        "email": contact.email,
-        "phone": contact.phone,
-        "is_public": contact.is_public,
-    }
-
-
-def _indicator(indicator) -> dict:
-    return {
-        "id": indicator.pk,
-        "name": indicator.name,
-        "kind": indicator.kind,
-        "kind_label": indicator.get_kind_display(),
-        "unit": indicator.unit,
-        "direction": indicator.direction,
-        "source": indicator.source,
-    }
-
-
-def _detail(contract: Contract, user) -> dict:
-    """Everything the contract page shows, narrowed to what ``user`` may read (``contracts.reading``)."""
-    insider = _is_insider(user, contract)
-    renews = reading.renews(contract, user)
-    bodies = reading.bodies(contract, user)
-    return {
-        **_summary(contract),
-        "version": contract.version,
-        "kind_label": ContractKind(contract.kind).label,
-        "summary": contract.summary,
-        "generation_label": contract.generation_label,
-        "renews": _ref(renews) if renews is not None else None,
-        "renewals": [_ref(r) for r in reading.renewals(contract, user)],
-        "perimeter": {
-            "id": contract.perimeter.public_id,
-            "name": contract.perimeter.name,
-            "population": contract.perimeter.population,
-            "commune_count": contract.perimeter.commune_count,
-        },
-        "porteur_organisations": [
-            {"id": org.pk, "name": org.name, "kind": org.kind} for org in contract.porteurs.all()
-        ],
-        "launched_on": contract.launched_on,
-        "signed_on": contract.signed_on,
-        "starts_on": contract.starts_on,
-        "ends_on": contract.ends_on,
-        "is_overdue": contract.is_overdue(),
-        "source": contract.source,
-        "themes": [_theme(t) for t in contract.themes.all()],
-        "signatories": [_signatory(s) for s in reading.signatories(contract, user)],
-        "links": [_link(link, contract) for link in reading.links(contract, user)],
-        "governance": [_body(b) for b in bodies],
-        "contacts": [_contact(c) for c in reading.contacts(contract, user)],
-        "indicators": [_indicator(i) for i in reading.indicators(contract, user)],
-        "history": [
-            _status_change(c, insider=insider) for c in contract.status_changes.select_related("changed_by")
-        ],
-        "compliance": [_item(item) for item in checklist(contract, user)],
-        "can_change": user.has_perm("contracts.change_contract", contract),
-        "can_sign": user.has_perm("contracts.sign_contract", contract),
-    }
 
 
 def _lookups(user, values: dict) -> tuple[dict, list[str]]:
@@ -735,11 +695,11 @@ def _lookups(user, values: dict) -> tuple[dict, list[str]]:
     ):
         if field in values:
             ids = list(dict.fromkeys(values[field]))
-            found = {obj.pk: obj for obj in model.objects.filter(pk__in=ids)}
-            unknown = [str(pk) for pk in ids if pk not in found]
+            known = {obj.pk: obj for obj in model.objects.filter(pk__in=ids)}
+            unknown = [str(pk) for pk in ids if pk not in known]
             if unknown:
                 problems.append(f"{label} : {', '.join(unknown)}.")
-            resolved[field] = [found[pk] for pk in ids if pk in found]
+            resolved[field] = [known[pk] for pk in ids if pk in known]
     return resolved, problems
 
 
@@ -763,7 +723,7 @@ def api_contracts(
     )
     filters = {"kind": kind, "status": status, "region_id": region, "department_id": department}
     contracts = contracts.filter(**{field: value for field, value in filters.items() if value})
-    return [_summary(c) for c in contracts]
+    return list(contracts)
 
 
 @contracts_router.post(
@@ -784,15 +744,15 @@ def api_create_contract(request, payload: ContractIn):
     status = values.pop("status")
     resolved, problems = _lookups(request.user, values)
     if problems:
-        return _refused(problems)
+        return refused(problems)
     data = ContractData(**{**values, **resolved})
     try:
         contract = create_contract(user=request.user, data=data, status=status)
     except PermissionError as exc:
         raise HttpError(403, str(exc)) from exc
     except ContractError as exc:
-        return _refused(exc.messages)
-    return Status(201, _detail(contract, request.user))
+        return refused(exc.messages)
+    return Status(201, contract)
 
 
 @contracts_router.get(
@@ -801,7 +761,7 @@ def api_create_contract(request, payload: ContractIn):
 def api_contract(request, public_id: UUID):
     """The contract with its porteurs, signatories, links, governance, contacts, indicators, status history
     and compliance checklist."""
-    return _detail(_visible(request, public_id), request.user)
+    return _visible(request, public_id)
 
 
 @contracts_router.patch(
@@ -824,7 +784,7 @@ def api_update_contract(request, public_id: UUID, payload: ContractPatch):
             del values[field]  # null cannot empty a value the contract must have: it is left as it is
     resolved, problems = _lookups(request.user, values)
     if problems:
-        return _refused(problems)
+        return refused(problems)
     data = ContractData(**{**ContractData.of(contract).as_dict(), **values, **resolved})
     try:
         update_contract(contract, user=request.user, data=data)
@@ -832,21 +792,10 @@ def api_update_contract(request, public_id: UUID, payload: ContractPatch):
         raise HttpError(403, str(exc)) from exc
     except VersionConflict as conflict:
         sent = {name: getattr(data, name) for name in values if name != "version"}
-        return Status(
-            409,
-            {
-                "detail": conflict.message,
-                "messages": conflict.messages,
-                "differences": [
-                    {"field": row["name"], **{k: row[k] for k in ("label", "yours", "current")}}
-                    for row in conflict.rows(sent)
-                ],
-                "current": _detail(conflict.current, request.user),
-            },
-        )
+        return conflicted(conflict, differences=conflict.rows(sent))
     except ContractError as exc:
-        return _refused(exc.messages)
-    return _detail(contract, request.user)
+        return refused(exc.messages)
+    return contract
 
 
 # --- Life cycle -------------------------------------------------------------------------------------
@@ -859,18 +808,7 @@ def api_update_contract(request, public_id: UUID, payload: ContractPatch):
 )
 def api_transitions(request, public_id: UUID):
     """The moves you are entitled to from the current status, each allowed now or with its blockers."""
-    contract = _visible(request, public_id)
-    return [
-        {
-            "target": option.target,
-            "target_label": ContractStatus(option.target).label,
-            "label": option.label,
-            "backwards": option.transition.backwards,
-            "allowed": option.allowed,
-            "blockers": option.blockers,
-        }
-        for option in options_for(contract, request.user)
-    ]
+    return options_for(_visible(request, public_id), request.user)
 
 
 @contracts_router.post(
@@ -894,8 +832,8 @@ def api_change_status(request, public_id: UUID, payload: TransitionIn):
     except PermissionError as exc:
         raise HttpError(403, str(exc)) from exc
     except ContractError as exc:
-        return _refused(exc.messages)
-    return Status(201, _status_change(change, insider=True))
+        return refused(exc.messages)
+    return Status(201, change)
 
 
 @contracts_router.post(
@@ -914,8 +852,8 @@ def api_renew(request, public_id: UUID, payload: RenewalIn):
     except PermissionError as exc:
         raise HttpError(403, str(exc)) from exc
     except ContractError as exc:
-        return _refused(exc.messages)
-    return Status(201, _detail(renewal, request.user))
+        return refused(exc.messages)
+    return Status(201, renewal)
 
 
 @contracts_router.get(
@@ -925,7 +863,7 @@ def api_renew(request, public_id: UUID, payload: RenewalIn):
 )
 def api_compliance(request, public_id: UUID):
     """Each item of the checklist: whether it holds, whether it blocks the signature, why, and its text."""
-    return [_item(item) for item in checklist(_visible(request, public_id), request.user)]
+    return checklist(_visible(request, public_id), request.user)
 
 
 # --- Signatories ------------------------------------------------------------------------------------
@@ -943,7 +881,7 @@ def api_add_signatory(request, public_id: UUID, payload: SignatoryIn):
     if payload.organisation is not None:
         organisation = Organisation.objects.filter(pk=payload.organisation).first()
         if organisation is None:
-            return _refused([f"Organisation inconnue : {payload.organisation}."])
+            return refused([f"Organisation inconnue : {payload.organisation}."])
     try:
         signatory = add_signatory(
             contract,
@@ -955,8 +893,8 @@ def api_add_signatory(request, public_id: UUID, payload: SignatoryIn):
             user=request.user,
         )
     except ContractError as exc:
-        return _refused(exc.messages)
-    return Status(201, _signatory(signatory))
+        return refused(exc.messages)
+    return Status(201, signatory)
 
 
 @contracts_router.post(
@@ -983,8 +921,8 @@ def api_confirm_signatory(request, public_id: UUID, signatory_id: Id):
     except PermissionError as exc:
         raise HttpError(403, str(exc)) from exc
     except ContractError as exc:
-        return _refused(exc.messages)
-    return Status(200, _signatory(signatory))
+        return refused(exc.messages)
+    return Status(200, signatory)
 
 
 @contracts_router.delete(
@@ -1002,7 +940,7 @@ def api_remove_signatory(request, public_id: UUID, signatory_id: Id):
     try:
         remove_signatory(signatory)
     except ContractError as exc:
-        return _refused(exc.messages)
+        return refused(exc.messages)
     return Status(204, None)
 
 
@@ -1038,7 +976,7 @@ def api_add_link(request, public_id: UUID, payload: LinkIn):
                 "ex. 2015-CV302)."
             )
     if problems:
-        return _refused(problems)
+        return refused(problems)
     try:
         link = add_link(
             contract,
@@ -1049,8 +987,9 @@ def api_add_link(request, public_id: UUID, payload: LinkIn):
             target_url=payload.target_url,
         )
     except ContractError as exc:
-        return _refused(exc.messages)
-    return Status(201, _link(link, contract))
+        return refused(exc.messages)
+    link.incoming = link.contract_id != contract.pk  # a CLSM named as volet carries the link itself
+    return Status(201, link)
 
 
 @contracts_router.delete(
@@ -1092,8 +1031,8 @@ def api_add_body(request, public_id: UUID, payload: BodyIn):
     try:
         body = add_body(contract, kind=payload.kind, name=payload.name, mandate=payload.mandate)
     except ContractError as exc:
-        return _refused(exc.messages)
-    return Status(201, _body(body))
+        return refused(exc.messages)
+    return Status(201, body)
 
 
 @contracts_router.post(
@@ -1107,8 +1046,8 @@ def api_add_member(request, public_id: UUID, body_id: Id, payload: MemberIn):
     try:
         member = add_member(body, **payload.dict())
     except ContractError as exc:
-        return _refused(exc.messages)
-    return Status(201, _member(member))
+        return refused(exc.messages)
+    return Status(201, member)
 
 
 @contracts_router.post(
@@ -1127,12 +1066,12 @@ def api_add_meeting(request, public_id: UUID, body_id: Id, payload: MeetingIn):
     attendees = list(BodyMember.objects.filter(pk__in=ids, body__contract=contract))
     unknown = sorted(set(ids) - {m.pk for m in attendees})
     if unknown:
-        return _refused([f"Membre(s) inconnu(s) : {', '.join(map(str, unknown))}."])
+        return refused([f"Membre(s) inconnu(s) : {', '.join(map(str, unknown))}."])
     try:
         meeting = add_meeting(body, attendees=attendees, **values)
     except ContractError as exc:
-        return _refused(exc.messages)
-    return Status(201, _meeting(meeting))
+        return refused(exc.messages)
+    return Status(201, meeting)
 
 
 # --- Contacts ---------------------------------------------------------------------------------------
@@ -1154,12 +1093,12 @@ def api_add_contact(request, public_id: UUID, payload: ContactIn):
         try:
             validate_email(values["email"])
         except DjangoValidationError:
-            return _refused([f"Adresse électronique invalide : « {values['email']} »."])
+            return refused([f"Adresse électronique invalide : « {values['email']} »."])
     try:
         contact = add_contact(contract, **values)
     except ContractError as exc:
-        return _refused(exc.messages)
-    return Status(201, _contact(contact))
+        return refused(exc.messages)
+    return Status(201, contact)
 
 
 @contracts_router.delete(
@@ -1192,8 +1131,8 @@ def api_add_indicator(request, public_id: UUID, payload: IndicatorIn):
     try:
         indicator = add_indicator(contract, **payload.dict())
     except IndicatorError as exc:
-        return _refused(exc.messages)
-    return Status(201, _indicator(indicator))
+        return refused(exc.messages)
+    return Status(201, indicator)
 
 
 # --- Regional themes (« socles ») -------------------------------------------------------------------
@@ -1222,7 +1161,7 @@ def _managed_region(request, region_code: str) -> Region:
 )
 def api_themes(request, region_code: RegionCode):
     """The themes the région's ARS asks every CLS to cover (public)."""
-    return [_theme(t) for t in _region(region_code).themes.all()]
+    return list(_region(region_code).themes.all())
 
 
 @contracts_router.post(
@@ -1242,8 +1181,8 @@ def api_add_theme(request, region_code: RegionCode, payload: ThemeIn):
             description=payload.description,
         )
     except ContractError as exc:
-        return _refused(exc.messages)
-    return Status(201, _theme(theme))
+        return refused(exc.messages)
+    return Status(201, theme)
 
 
 @contracts_router.delete(
@@ -1261,5 +1200,5 @@ def api_remove_theme(request, region_code: RegionCode, theme_id: Id):
     try:
         remove_theme(theme)
     except ContractError as exc:
-        return _refused(exc.messages)
+        return refused(exc.messages)
     return Status(204, None)

@@ -129,3 +129,18 @@ def status_changes(contract: Contract, user):
 
 def authors_visible(contract: Contract, user) -> bool:
     return user.has_perm("contracts.view_governance_details", contract)
+
+
+#: What the API answers (404) for a contract that does not exist or that the user may not read.
+NOT_VISIBLE = "Aucun contrat visible ne porte cet identifiant."
+
+
+def visible_contract(user, public_id) -> Contract | None:
+    """The contract ``public_id`` names if ``user`` may read it; None otherwise, whether it does not exist
+    or is a draft they may not read (its existence is not revealed)."""
+    return (
+        Contract.objects.restrict(user, "view")
+        .select_related("region", "department", "perimeter", "renews")
+        .filter(public_id=public_id)
+        .first()
+    )

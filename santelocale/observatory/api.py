@@ -7,6 +7,9 @@ refused with a French 422 rather than ignored, so that a program never reads fig
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
+from santelocale.api.schemas import Choice
+from santelocale.contracts.enums import ContractKind, StatusGroup
+from santelocale.contracts.enums import Status as ContractStatus
 from santelocale.observatory import coverage as coverage_service
 from santelocale.observatory.exports import registry_records
 from santelocale.observatory.services import parse_filters, registry
@@ -16,15 +19,15 @@ from santelocale.utils.text import MAX_QUERY_LENGTH
 observatory_router = Router(tags=["observatoire"])
 
 
+# One contract, with the columns of the CSV export (``exports.registry_records``; the same columns are
+# described by the Table Schema served at /observatoire/registre.schema.json).
 class RecordOut(Schema):
-    """One contract, with the columns of the CSV export (see /observatoire/registre.schema.json)."""
-
     public_id: str
-    kind: str
+    kind: Choice(ContractKind)
     name: str
-    status: str
+    status: Choice(ContractStatus)
     status_label: str
-    family: str = Field(description="PROJECT, ACTIVE ou ENDED")
+    family: Choice(StatusGroup) = Field(description="famille : en projet, en vigueur, achevé ou à réactiver")
     region_code: str
     region_name: str
     department_code: str | None
@@ -74,8 +77,8 @@ class CityContractRowOut(Schema):
 
 
 class ContractCountOut(Schema):
-    kind: str
-    family: str
+    kind: Choice(ContractKind)
+    family: Choice(StatusGroup)
     count: int
 
 

@@ -9,21 +9,48 @@ numbers or as strings (« 12500.50 »).
 """
 
 import datetime
+from collections import defaultdict
 from decimal import Decimal
 from uuid import UUID
 
+from django.db.models import prefetch_related_objects
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from santelocale.contracts.api import ErrorOut, RefOut, _refused, _visible
+from santelocale.api.schemas import (
+    Choice,
+    ConflictOut,
+    ErrorOut,
+    LabelRefOut,
+    PlaceOut,
+    RefOut,
+    conflicted,
+    found,
+    refused,
+)
+from santelocale.contracts.enums import ContractKind
 from santelocale.contracts.models import Contract
-from santelocale.indicators.models import Indicator, IndicatorValue
+from santelocale.contracts.reading import NOT_VISIBLE as CONTRACT_NOT_VISIBLE
+from santelocale.contracts.reading import visible_contract
+from santelocale.indicators.models import IndicatorValue
+from santelocale.indicators.schemas import IndicatorDetailOut, IndicatorValueOut
 from santelocale.indicators.services import IndicatorError, record_value
 from santelocale.plans import progress, read
 from santelocale.plans import search as search_service
-from santelocale.plans.enums import Vocabulary
-from santelocale.plans.models import Action, Section, Term
+from santelocale.plans.enums import (
+    ActionStatus,
+    FirMission,
+    FunderKind,
+    FundingNature,
+    FundingUnit,
+    Participation,
+    Priority,
+    ProgressMode,
+    SectionKind,
+    Vocabulary,
+)
+from santelocale.plans.models import Action, FundingLine, Section, Term
 from santelocale.plans.services import ActionData, PlanError, axis_of, create_action
 from santelocale.plans.views_common import REFUSALS
 from santelocale.territories.models import Commune
@@ -41,27 +68,20 @@ CANNOT_RECORD = (
 )
 
 
-# --- Schemas ----------------------------------------------------------------------------------------
+# --- Output -----------------------------------------------------------------------------------------
+# Operations return the fiches, sections and lines themselves; the schemas below say what is shown of them.
+# What depends on the reader (fiches they may see, rights) is resolved with the request's user, which ninja
+# passes to every resolver taking ``context``.
 
 
-class TermOut(Schema):
-    id: int = Field(description="identifiant du terme")
-    label: str = Field(description="intitulé")
+def _reader(context):
+    """The user an answer is for."""
+    return context["request"].user
 
 
-class FichePlaceOut(Schema):
-    code: str = Field(description="code INSEE (commune) ou code du quartier prioritaire")
-    name: str = Field(description="nom")
-
-
-class ThemeRefOut(Schema):
-    id: int = Field(description="identifiant du socle thématique régional")
-    label: str = Field(description="intitulé du socle")
-
-
-class FicheRefOut(Schema):
-    id: int = Field(description="identifiant de la fiche")
-    label: str = Field(description="numéro et titre")
+def _visible_actions(user, contract: Contract):
+    """The fiches of ``contract`` that ``user`` may read (``read.plan_actions``)."""
+    return read.plan_actions(contract, user)
 
 
 class SubActionOut(Schema):
@@ -69,13 +89,14 @@ class SubActionOut(Schema):
     number: str = Field(description="numéro")
     title: str = Field(description="titre")
     label: str = Field(description="numéro et titre")
-    status: str = Field(
-        description="UPCOMING, IN_PROGRESS, DONE, PAUSED, ABANDONED, BLOCKED, LATE, TO_DISCUSS ou vide"
-    )
+    status: Choice(ActionStatus, blank=True) = Field(description="statut, ou vide")
     status_label: str = Field(description="statut, en clair")
-    priority: str = Field(description="HIGH, MEDIUM, LOW ou vide")
+    priority: Choice(Priority, blank=True) = Field(description="niveau de priorité, ou vide")
     priority_label: str = Field(description="niveau de priorité, en clair")
-    pilot: str = Field(description="pilote (compte ou personne(s) nommée(s)), vide sans pilote")
+    pilot: str = Field(
+        description="pilote (compte ou personne(s) nommée(s)), vide sans pilote",
+        validation_alias="pilot_label",
+    )
     starts_on: datetime.date | None = Field(description="date de début")
     ends_on: datetime.date | None = Field(description="date de fin")
     progress: int | None = Field(description="avancement en %, null quand il est inconnu")
@@ -87,25 +108,59 @@ class SubActionOut(Schema):
     )
     version: int = Field(description="version (verrouillage optimiste : change à chaque modification)")
 
+    @staticmethod
+    def resolve_status_label(action: Action) -> str:
+        return action.get_status_display() if action.status else "Non renseigné"
+
+    @staticmethod
+    def resolve_priority_label(action: Action) -> str:
+        return action.get_priority_display() if action.priority else "Non renseigné"
+
+    @staticmethod
+    def resolve_progress(action: Action) -> int | None:
+        """The plan tree sets ``plan_progress`` (computed once for the plan); otherwise from the fiche."""
+        if hasattr(action, "plan_progress"):
+            return action.plan_progress
+        return progress.action_progress(action)
+
+    @staticmethod
+    def resolve_is_late(action: Action) -> bool:
+        return action.is_late()
+
 
 class FicheSummaryOut(SubActionOut):
     sub_actions: list[SubActionOut] = Field(description="sous-actions visibles")
 
+    @staticmethod
+    def resolve_sub_actions(action: Action) -> list[Action]:
+        """Set by the plan tree (``plan_sub_actions``: the sub-actions the reader may see)."""
+        return action.plan_sub_actions
 
+
+# An axis or an objective of the plan tree; the tree sets ``depth``, ``plan_progress``,
+# ``fiche_count`` and ``plan_fiches`` from ``progress.summarize``.
 class SectionOut(Schema):
     id: int = Field(description="identifiant de l’axe ou de l’objectif")
     parent_id: int | None = Field(description="axe ou objectif parent (null pour un axe)")
     depth: int = Field(description="profondeur dans l’arborescence (0 pour un axe)")
-    kind: str = Field(description="AXIS, SUB_AXIS, GENERAL, SPECIFIC ou OPERATIONAL")
+    kind: Choice(SectionKind) = Field(description="niveau")
     kind_label: str = Field(description="niveau, en clair")
     number: str = Field(description="numéro")
     title: str = Field(description="intitulé")
-    themes: list[ThemeRefOut] = Field(description="socles thématiques régionaux couverts")
+    themes: list[LabelRefOut] = Field(description="socles thématiques régionaux couverts")
     is_mental_health_volet: bool = Field(description="constitue le volet santé mentale (loi 3DS)")
-    progress: int | None = Field(description="avancement pondéré en %, null quand il est inconnu")
+    progress: int | None = Field(
+        description="avancement pondéré en %, null quand il est inconnu", validation_alias="plan_progress"
+    )
     fiche_count: int = Field(description="fiches visibles de l’axe et de tout ce qui est dessous")
     version: int = Field(description="version (verrouillage optimiste : change à chaque modification)")
-    fiches: list[FicheSummaryOut] = Field(description="fiches rattachées directement à cet axe ou objectif")
+    fiches: list[FicheSummaryOut] = Field(
+        description="fiches rattachées directement à cet axe ou objectif", validation_alias="plan_fiches"
+    )
+
+    @staticmethod
+    def resolve_kind_label(section: Section) -> str:
+        return section.get_kind_display()
 
 
 class PlanOut(Schema):
@@ -140,84 +195,61 @@ class FundingLineOut(Schema):
     id: int = Field(description="identifiant de la ligne")
     version: int = Field(description="version (verrouillage optimiste : change à chaque modification)")
     year: int | None = Field(description="année (null : non annualisé)")
-    funder_kind: str = Field(
-        description="ARS, COLLECTIVITY, HEALTH_INSURANCE, CAF, CITY_POLICY, STATE ou OTHER"
-    )
+    funder_kind: Choice(FunderKind) = Field(description="type de financeur")
     funder_kind_label: str = Field(description="type de financeur, en clair")
     funder_name: str = Field(description="nom du financeur")
     funder_label: str = Field(description="financeur tel qu’affiché")
-    fir_mission: str = Field(description="mission du FIR (M1 à M5) ou vide")
+    fir_mission: Choice(FirMission, blank=True) = Field(description="mission du FIR, ou vide")
     fir_line: str = Field(description="ligne du FIR")
-    nature: str = Field(description="OPERATING (fonctionnement) ou INVESTMENT (investissement)")
-    unit: str = Field(description="EUR ou FTE (ETP)")
+    nature: Choice(FundingNature) = Field(description="fonctionnement ou investissement")
+    unit: Choice(FundingUnit) = Field(description="euros ou ETP")
     planned: float = Field(description="montant prévu")
     spent: float | None = Field(description="montant réalisé")
     comment: str = Field(description="commentaire")
 
-
-class ValueOut(Schema):
-    period: str = Field(description="période : 2026, 2026-S1, 2026-T3 ou 2026-05")
-    target: float | None = Field(description="cible")
-    actual: float | None = Field(description="valeur constatée")
-    numerator: float | None = Field(description="numérateur")
-    denominator: float | None = Field(description="dénominateur")
-    comment: str = Field(description="commentaire")
-    source: str = Field(description="source")
-    version: int = Field(description="version (verrouillage optimiste : change à chaque modification)")
+    @staticmethod
+    def resolve_funder_kind_label(line: FundingLine) -> str:
+        return line.get_funder_kind_display()
 
 
-class ValueConflictOut(Schema):
+class ValueConflictOut(ConflictOut):
     detail: str = Field(
         description="la période a déjà une valeur, ou elle a changé depuis la version envoyée"
     )
-    messages: list[str] = Field([], description="le même message")
-    current: ValueOut = Field(description="la valeur enregistrée (avec sa version)")
+    current: IndicatorValueOut = Field(description="la valeur enregistrée (avec sa version)")
 
 
-class FicheIndicatorOut(Schema):
-    id: int = Field(description="identifiant de l’indicateur")
-    name: str = Field(description="intitulé")
-    kind: str = Field(description="PROCESS, RESULT ou IMPACT")
-    kind_label: str = Field(description="type, en clair")
-    unit: str = Field(description="unité")
-    direction: str = Field(description="sens de l’amélioration (UP, DOWN, STABLE) ou vide")
-    numerator: str = Field(description="numérateur (définition)")
-    denominator: str = Field(description="dénominateur (définition)")
-    baseline: float | None = Field(description="valeur de référence")
-    baseline_period: str = Field(description="période de référence")
-    source: str = Field(description="source des données")
-    values: list[ValueOut] = Field(description="cibles et valeurs par période")
-
-
+# Every field of the fiche, with what hangs from it, narrowed to what the reader may read.
 class FicheOut(FicheSummaryOut):
     contract: RefOut = Field(description="le contrat")
-    section: FicheRefOut | None = Field(description="axe ou objectif de rattachement")
-    axis: FicheRefOut | None = Field(description="axe (premier niveau) de rattachement")
-    parent: FicheRefOut | None = Field(description="fiche parente (pour une sous-action)")
+    section: LabelRefOut | None = Field(description="axe ou objectif de rattachement")
+    axis: LabelRefOut | None = Field(description="axe (premier niveau) de rattachement")
+    parent: LabelRefOut | None = Field(description="fiche parente (pour une sous-action)")
     description: str = Field(description="descriptif")
     objectives: str = Field(description="objectifs")
     expected_results: str = Field(description="résultats attendus")
-    publics: list[TermOut] = Field(description="publics cibles")
-    intervention_types: list[TermOut] = Field(description="types d’intervention")
-    determinants: list[TermOut] = Field(description="déterminants de santé")
-    communes: list[FichePlaceOut] = Field(description="communes d’intervention")
-    neighbourhoods: list[FichePlaceOut] = Field(description="quartiers prioritaires (QPV)")
+    publics: list[LabelRefOut] = Field(description="publics cibles")
+    intervention_types: list[LabelRefOut] = Field(description="types d’intervention")
+    determinants: list[LabelRefOut] = Field(description="déterminants de santé")
+    communes: list[PlaceOut] = Field(description="communes d’intervention")
+    neighbourhoods: list[PlaceOut] = Field(description="quartiers prioritaires (QPV)")
     operator: str = Field(description="structure porteuse (opérateur)")
     pilot_service: str = Field(description="direction ou service pilote")
-    pilot_name: str = Field(description="personne(s) pilote(s) nommée(s)")
+    pilot_name: str = Field(
+        description="personne(s) pilote(s) nommée(s) (vide pour qui ne lit pas les noms des pilotes)",
+        validation_alias="pilot_person",
+    )
     partners: str = Field(description="partenaires")
     elected_referent: str = Field(description="élu·e référent·e")
     governance: str = Field(description="instances de gouvernance")
     means: str = Field(description="moyens humains et techniques")
-    participation: Bounded(Action, "participation") = Field(
-        description="participation citoyenne (NONE, INFORMATION, … CO_CONSTRUCTION)"
-    )
+    participation: Choice(Participation, blank=True) = Field(description="participation citoyenne, ou vide")
     participation_label: str = Field(description="participation citoyenne, en clair")
     is_continuous: bool = Field(description="action en amélioration continue")
     calendar: str = Field(description="calendrier")
     funding_note: str = Field(description="financements (précisions)")
     budget: float | None = Field(description="budget prévisionnel total (€)")
-    progress_mode: str = Field(description="ENTERED (saisi) ou STEPS (d’après les étapes)")
+    progress_mode: Choice(ProgressMode) = Field(description="avancement saisi ou d’après les étapes")
     progress_entered: int | None = Field(description="avancement saisi (%)")
     weight: float = Field(description="pondération")
     related_measures: str = Field(description="mesures liées")
@@ -226,16 +258,62 @@ class FicheOut(FicheSummaryOut):
     notes: str = Field(description="notes complémentaires")
     indicators_text: str = Field(description="indicateurs liés (texte importé)")
     source: str = Field(description="source")
-    copied_from: FicheRefOut | None = Field(description="fiche publiée dont celle-ci est la copie")
-    linked: list[FicheRefOut] = Field(description="fiches liées")
+    copied_from: LabelRefOut | None = Field(description="fiche publiée dont celle-ci est la copie")
+    linked: list[LabelRefOut] = Field(description="fiches liées")
     steps: list[StepOut] = Field(description="étapes")
     follow_ups: list[FollowUpOut] = Field(description="notes de suivi, la plus récente d’abord")
     links: list[FicheLinkOut] = Field(description="documents et liens")
     funding: list[FundingLineOut] = Field(description="lignes de financement")
-    indicators: list[FicheIndicatorOut] = Field(description="indicateurs de la fiche, avec leurs valeurs")
+    indicators: list[IndicatorDetailOut] = Field(description="indicateurs de la fiche, avec leurs valeurs")
     created_at: datetime.datetime = Field(description="créée le")
     updated_at: datetime.datetime = Field(description="modifiée le")
     can_change: bool = Field(description="vrai quand vous pouvez modifier cette fiche")
+
+    @staticmethod
+    def resolve_sub_actions(action: Action, context) -> list[Action]:
+        visible = _visible_actions(_reader(context), action.contract)
+        return list(visible.filter(parent=action).select_related("pilot_user").prefetch_related("steps"))
+
+    @staticmethod
+    def resolve_axis(action: Action) -> Section | None:
+        if action.section_id is None:
+            return None
+        sections = {s.pk: s for s in action.contract.sections.all()}
+        section = sections.get(action.section_id)
+        return axis_of(section, sections) if section is not None else None
+
+    @staticmethod
+    def resolve_communes(action: Action) -> list:
+        return list(action.communes.order_by("name"))
+
+    @staticmethod
+    def resolve_neighbourhoods(action: Action) -> list:
+        return list(action.neighbourhoods.order_by("name"))
+
+    @staticmethod
+    def resolve_participation_label(action: Action) -> str:
+        return action.get_participation_display() if action.participation else ""
+
+    @staticmethod
+    def resolve_copied_from(action: Action, context) -> Action | None:
+        """The source of a copy, unless binned or not visible to the reader."""
+        source = action.copied_from
+        if source is None or source.deleted_at is not None:
+            return None
+        return source if _reader(context).has_perm("plans.view_action", source) else None
+
+    @staticmethod
+    def resolve_linked(action: Action, context) -> list[Action]:
+        visible = _visible_actions(_reader(context), action.contract)
+        return list(visible.filter(pk__in=action.linked.values("pk")))
+
+    @staticmethod
+    def resolve_indicators(action: Action) -> list:
+        return list(action.indicators.prefetch_related("values"))
+
+    @staticmethod
+    def resolve_can_change(action: Action, context) -> bool:
+        return _reader(context).has_perm("plans.change_action", action)
 
 
 class FundingRowOut(Schema):
@@ -246,7 +324,7 @@ class FundingRowOut(Schema):
 
 
 class FunderRowOut(FundingRowOut):
-    kind: str = Field(description="type de financeur")
+    kind: Choice(FunderKind) = Field(description="type de financeur")
     kind_label: str = Field(description="type de financeur, en clair")
     label: str = Field(description="financeur")
 
@@ -263,28 +341,91 @@ class FundingSummaryOut(Schema):
     line_count: int = Field(description="lignes de financement comptées (fiches visibles)")
 
 
+# A fiche found by the search (``search.Hit``).
 class HitOut(Schema):
     id: int = Field(description="identifiant de la fiche")
     label: str = Field(description="numéro et titre")
     title: str = Field(description="titre")
     url: str = Field(description="adresse de la fiche sur la plateforme")
     contract: RefOut = Field(description="le contrat")
-    contract_kind: str = Field(description="CLS ou CLSM")
+    contract_kind: Choice(ContractKind) = Field(description="type de contrat")
     region: str = Field(description="région du contrat")
     axis: str | None = Field(description="axe de rattachement")
     is_sub_action: bool = Field(description="sous-action d’une autre fiche")
-    status: str = Field(description="statut")
+    status: Choice(ActionStatus, blank=True) = Field(description="statut, ou vide")
     status_label: str = Field(description="statut, en clair")
     publics: list[str] = Field(description="publics cibles")
     intervention_types: list[str] = Field(description="types d’intervention")
     excerpt: str = Field(description="début du descriptif (300 caractères)")
 
+    @staticmethod
+    def resolve_id(hit) -> int:
+        return hit.action.pk
 
+    @staticmethod
+    def resolve_label(hit) -> str:
+        return hit.action.label
+
+    @staticmethod
+    def resolve_title(hit) -> str:
+        return hit.action.title
+
+    @staticmethod
+    def resolve_url(hit) -> str:
+        return hit.action.get_absolute_url()
+
+    @staticmethod
+    def resolve_contract_kind(hit) -> str:
+        return hit.contract.kind
+
+    @staticmethod
+    def resolve_region(hit) -> str:
+        return hit.contract.region.name
+
+    @staticmethod
+    def resolve_axis(hit) -> str | None:
+        return hit.axis.label if hit.axis is not None else None
+
+    @staticmethod
+    def resolve_is_sub_action(hit) -> bool:
+        return hit.action.is_sub_action
+
+    @staticmethod
+    def resolve_status(hit) -> str:
+        return hit.action.status
+
+    @staticmethod
+    def resolve_status_label(hit) -> str:
+        return SubActionOut.resolve_status_label(hit.action)
+
+    @staticmethod
+    def resolve_publics(hit) -> list[str]:
+        return [term.label for term in hit.publics]
+
+    @staticmethod
+    def resolve_intervention_types(hit) -> list[str]:
+        return [term.label for term in hit.intervention_types]
+
+
+# A page of the search's results (a Django ``Page`` of ``search.Hit``).
 class SearchOut(Schema):
     count: int = Field(description="nombre de fiches trouvées")
-    page: int = Field(description="page renvoyée")
+    page: int = Field(description="page renvoyée", validation_alias="number")
     page_count: int = Field(description="nombre de pages (20 fiches par page)")
-    results: list[HitOut] = Field(description="fiches, les plus pertinentes d’abord")
+    results: list[HitOut] = Field(
+        description="fiches, les plus pertinentes d’abord", validation_alias="object_list"
+    )
+
+    @staticmethod
+    def resolve_count(page) -> int:
+        return page.paginator.count
+
+    @staticmethod
+    def resolve_page_count(page) -> int:
+        return page.paginator.num_pages
+
+
+# --- Input ------------------------------------------------------------------------------------------
 
 
 class FicheIn(Schema):
@@ -379,195 +520,21 @@ class ValueIn(Schema):
 # --- Helpers ----------------------------------------------------------------------------------------
 
 
-def _ref(contract: Contract) -> dict:
-    return {"id": contract.public_id, "name": contract.name}
-
-
-def _fiche_ref(obj) -> dict:
-    return {"id": obj.pk, "label": obj.label}
-
-
-def _number(value) -> float | None:
-    return float(value) if value is not None else None
-
-
-def _visible_actions(request, contract: Contract):
-    return read.plan_actions(contract, request.user)
+def _visible(request, public_id: UUID) -> Contract:
+    """The contract if ``request.user`` may see it; 404 otherwise (a draft's existence is not revealed)."""
+    return found(visible_contract(request.user, public_id), CONTRACT_NOT_VISIBLE)
 
 
 def _visible_fiche(request, contract: Contract, pk: int) -> Action:
     action = (
-        _visible_actions(request, contract)
+        _visible_actions(request.user, contract)
         .select_related("section", "parent", "pilot_user", "copied_from__contract")
         .filter(pk=pk)
         .first()
     )
-    if action is None:
-        raise HttpError(404, FICHE_NOT_VISIBLE)
+    action = found(action, FICHE_NOT_VISIBLE)
     action.contract = contract
     return action
-
-
-def _summary(action: Action, progress_value, sub_actions=None, today=None) -> dict:
-    row = {
-        "id": action.pk,
-        "number": action.number,
-        "title": action.title,
-        "label": action.label,
-        "status": action.status,
-        "status_label": action.get_status_display() if action.status else "Non renseigné",
-        "priority": action.priority,
-        "priority_label": action.get_priority_display() if action.priority else "Non renseigné",
-        "pilot": action.pilot_label,
-        "starts_on": action.starts_on,
-        "ends_on": action.ends_on,
-        "progress": progress_value,
-        "is_late": action.is_late(today),
-        "is_confidential": action.is_confidential,
-        "version": action.version,
-    }
-    if sub_actions is not None:
-        row["sub_actions"] = sub_actions
-    return row
-
-
-def _indicator(indicator: Indicator) -> dict:
-    return {
-        "id": indicator.pk,
-        "name": indicator.name,
-        "kind": indicator.kind,
-        "kind_label": indicator.get_kind_display(),
-        "unit": indicator.unit,
-        "direction": indicator.direction,
-        "numerator": indicator.numerator,
-        "denominator": indicator.denominator,
-        "baseline": _number(indicator.baseline),
-        "baseline_period": indicator.baseline_period,
-        "source": indicator.source,
-        "values": [_value(v) for v in indicator.values.all()],
-    }
-
-
-def _value(value) -> dict:
-    return {
-        "period": value.period,
-        "target": _number(value.target),
-        "actual": _number(value.actual),
-        "numerator": _number(value.numerator),
-        "denominator": _number(value.denominator),
-        "comment": value.comment,
-        "source": value.source,
-        "version": value.version,
-    }
-
-
-def _funding_line(line) -> dict:
-    return {
-        "id": line.pk,
-        "version": line.version,
-        "year": line.year,
-        "funder_kind": line.funder_kind,
-        "funder_kind_label": line.get_funder_kind_display(),
-        "funder_name": line.funder_name,
-        "funder_label": line.funder_label,
-        "fir_mission": line.fir_mission,
-        "fir_line": line.fir_line,
-        "nature": line.nature,
-        "unit": line.unit,
-        "planned": float(line.planned),
-        "spent": _number(line.spent),
-        "comment": line.comment,
-    }
-
-
-def _detail(request, action: Action) -> dict:
-    """Every field of the fiche, with what hangs from it, narrowed to what the user may read."""
-    user = request.user
-    contract = action.contract
-    visible = _visible_actions(request, contract)
-    subs = list(visible.filter(parent=action).select_related("pilot_user").prefetch_related("steps"))
-    sections = {s.pk: s for s in contract.sections.all()}
-    section = sections.get(action.section_id)
-    axis = axis_of(section, sections) if section is not None else None
-    copied_from = action.copied_from
-    if copied_from is not None and (
-        copied_from.deleted_at is not None or not user.has_perm("plans.view_action", copied_from)
-    ):
-        copied_from = None
-    return {
-        **_summary(
-            action,
-            progress.action_progress(action),
-            [_summary(s, progress.action_progress(s, list(s.steps.all()))) for s in subs],
-        ),
-        "contract": _ref(contract),
-        "section": _fiche_ref(section) if section is not None else None,
-        "axis": _fiche_ref(axis) if axis is not None else None,
-        "parent": _fiche_ref(action.parent) if action.parent_id else None,
-        "description": action.description,
-        "objectives": action.objectives,
-        "expected_results": action.expected_results,
-        "publics": [{"id": t.pk, "label": t.label} for t in action.publics.all()],
-        "intervention_types": [{"id": t.pk, "label": t.label} for t in action.intervention_types.all()],
-        "determinants": [{"id": t.pk, "label": t.label} for t in action.determinants.all()],
-        "communes": [{"code": c.code, "name": c.name} for c in action.communes.order_by("name")],
-        "neighbourhoods": [{"code": q.code, "name": q.name} for q in action.neighbourhoods.order_by("name")],
-        "operator": action.operator,
-        "pilot_service": action.pilot_service,
-        "pilot_name": action.pilot_person,
-        "partners": action.partners,
-        "elected_referent": action.elected_referent,
-        "governance": action.governance,
-        "means": action.means,
-        "participation": action.participation,
-        "participation_label": action.get_participation_display() if action.participation else "",
-        "is_continuous": action.is_continuous,
-        "calendar": action.calendar,
-        "funding_note": action.funding_note,
-        "budget": _number(action.budget),
-        "progress_mode": action.progress_mode,
-        "progress_entered": action.progress_entered,
-        "weight": float(action.weight),
-        "related_measures": action.related_measures,
-        "related_text": action.related_text,
-        "related_plans_text": action.related_plans_text,
-        "notes": action.notes,
-        "indicators_text": action.indicators_text,
-        "source": action.source,
-        "copied_from": _fiche_ref(copied_from) if copied_from is not None else None,
-        "linked": [_fiche_ref(a) for a in visible.filter(pk__in=action.linked.values("pk"))],
-        "steps": [
-            {"id": s.pk, "title": s.title, "due_on": s.due_on, "is_done": s.is_done, "done_on": s.done_on}
-            for s in action.steps.all()
-        ],
-        "follow_ups": [{"noted_on": n.noted_on, "text": n.text} for n in action.follow_ups.all()],
-        "links": [{"id": link.pk, "title": link.title, "url": link.url} for link in action.links.all()],
-        "funding": [_funding_line(line) for line in action.funding.all()],
-        "indicators": [_indicator(i) for i in action.indicators.prefetch_related("values")],
-        "created_at": action.created_at,
-        "updated_at": action.updated_at,
-        "can_change": user.has_perm("plans.change_action", action),
-    }
-
-
-def _hit(hit) -> dict:
-    action = hit.action
-    return {
-        "id": action.pk,
-        "label": action.label,
-        "title": action.title,
-        "url": action.get_absolute_url(),
-        "contract": _ref(hit.contract),
-        "contract_kind": hit.contract.kind,
-        "region": hit.contract.region.name,
-        "axis": hit.axis.label if hit.axis is not None else None,
-        "is_sub_action": action.is_sub_action,
-        "status": action.status,
-        "status_label": action.get_status_display() if action.status else "Non renseigné",
-        "publics": [t.label for t in hit.publics],
-        "intervention_types": [t.label for t in hit.intervention_types],
-        "excerpt": hit.excerpt,
-    }
 
 
 def _lookups(contract: Contract, payload: FicheIn) -> tuple[dict, list[str]]:
@@ -588,13 +555,13 @@ def _lookups(contract: Contract, payload: FicheIn) -> tuple[dict, list[str]]:
         ("determinants", Vocabulary.DETERMINANT),
     ):
         ids = list(dict.fromkeys(getattr(payload, name)))
-        found = {t.pk: t for t in Term.objects.filter(pk__in=ids)}
-        unknown = [str(pk) for pk in ids if pk not in found]
+        known = {t.pk: t for t in Term.objects.filter(pk__in=ids)}
+        unknown = [str(pk) for pk in ids if pk not in known]
         if unknown:
             problems.append(
                 f"Terme(s) inconnu(s) de la liste « {Vocabulary(vocabulary).label} » : {', '.join(unknown)}."
             )
-        resolved[name] = [found[pk] for pk in ids if pk in found]
+        resolved[name] = [known[pk] for pk in ids if pk in known]
     codes = list(dict.fromkeys(c.strip() for c in payload.communes if c.strip()))
     communes = {c.code: c for c in Commune.objects.filter(code__in=codes)}
     unknown = [code for code in codes if code not in communes]
@@ -640,14 +607,8 @@ def api_search(
     }
     filters, warnings = search_service.parse_filters(params)
     if warnings:
-        return _refused(warnings)
-    result = search_service.search_page(user=request.user, filters=filters, page=max(page, 1))
-    return {
-        "count": result.paginator.count,
-        "page": result.number,
-        "page_count": result.paginator.num_pages,
-        "results": [_hit(hit) for hit in result.object_list],
-    }
+        return refused(warnings)
+    return search_service.search_page(user=request.user, filters=filters, page=max(page, 1))
 
 
 @plans_router.get(
@@ -664,40 +625,24 @@ def api_plan(request, public_id: UUID):
     summary = progress.summarize(contract, request.user)
     actions = list(read.plan_actions(contract, request.user))
     by_pk = {a.pk: a for a in actions}
-    subs: dict[int, list[dict]] = {}
+    fiches: dict[int | None, list[Action]] = defaultdict(list)
     for action in actions:
-        if action.parent_id is not None and action.parent_id in by_pk:
-            value = summary.progress_by_action.get(action.pk)
-            subs.setdefault(action.parent_id, []).append(_summary(action, value))
-    fiches: dict[int | None, list[dict]] = {}
+        action.plan_progress = summary.progress_by_action.get(action.pk)
+        action.plan_sub_actions = []
     for action in actions:
         if action.parent_id is None:
-            row = _summary(action, summary.progress_by_action.get(action.pk), subs.get(action.pk, []))
-            fiches.setdefault(action.section_id, []).append(row)
-    themes = {
-        s.pk: list(s.themes.all())
-        for s in Section.objects.filter(contract=contract).prefetch_related("themes")
-    }
-    sections = [
-        {
-            "id": row.section.pk,
-            "parent_id": row.section.parent_id,
-            "depth": row.depth,
-            "kind": row.section.kind,
-            "kind_label": row.section.get_kind_display(),
-            "number": row.section.number,
-            "title": row.section.title,
-            "themes": [{"id": t.pk, "label": t.label} for t in themes.get(row.section.pk, [])],
-            "is_mental_health_volet": row.section.is_mental_health_volet,
-            "version": row.section.version,
-            "progress": row.progress,
-            "fiche_count": row.action_count,
-            "fiches": fiches.get(row.section.pk, []),
-        }
-        for row in summary.sections
-    ]
+            fiches[action.section_id].append(action)
+        elif action.parent_id in by_pk:
+            by_pk[action.parent_id].plan_sub_actions.append(action)
+    sections = []
+    for row in summary.sections:
+        section = row.section
+        section.depth, section.plan_progress, section.fiche_count = row.depth, row.progress, row.action_count
+        section.plan_fiches = fiches.get(section.pk, [])
+        sections.append(section)
+    prefetch_related_objects(sections, "themes")
     return {
-        "contract": _ref(contract),
+        "contract": contract,
         "progress": summary.contract_progress,
         "fiche_count": summary.action_count,
         "sections": sections,
@@ -716,7 +661,7 @@ def api_fiche(request, public_id: UUID, pk: Id):
     lignes de financement et indicateurs (avec leurs valeurs). Une fiche confidentielle répond 404 à qui
     n’est pas partie au contrat."""
     contract = _visible(request, public_id)
-    return _detail(request, _visible_fiche(request, contract, pk))
+    return _visible_fiche(request, contract, pk)
 
 
 @plans_router.get(
@@ -727,14 +672,7 @@ def api_fiche(request, public_id: UUID, pk: Id):
 def api_funding(request, public_id: UUID):
     """Le prévu et le réalisé, en euros et en ETP, par financeur, par année et au total, sur les fiches
     que vous pouvez voir."""
-    contract = _visible(request, public_id)
-    funding = progress.funding_summary(contract, request.user)
-    return {
-        "by_funder": funding.by_funder,
-        "by_year": funding.by_year,
-        "total": funding.total,
-        "line_count": funding.line_count,
-    }
+    return progress.funding_summary(_visible(request, public_id), request.user)
 
 
 # --- Writing ----------------------------------------------------------------------------------------
@@ -755,23 +693,23 @@ def api_create_fiche(request, public_id: UUID, payload: FicheIn):
         raise HttpError(403, REFUSALS["plans.change_plan"])
     resolved, problems = _lookups(contract, payload)
     if problems:
-        return _refused(problems)
+        return refused(problems)
     values = payload.dict(
         exclude={"section", "parent", "publics", "intervention_types", "determinants", "communes"}
     )
     try:
         action = create_action(contract, ActionData(**values, **resolved))
     except PlanError as exc:
-        return _refused(exc.messages)
+        return refused(exc.messages)
     action.contract = contract
-    return Status(201, _detail(request, action))
+    return Status(201, action)
 
 
 @plans_router.post(
     "/{uuid:public_id}/indicateurs/{int:indicator_id}/valeurs",
     response={
-        200: ValueOut,
-        201: ValueOut,
+        200: IndicatorValueOut,
+        201: IndicatorValueOut,
         403: ErrorOut,
         404: ErrorOut,
         409: ValueConflictOut,
@@ -798,8 +736,7 @@ def api_record_value(request, public_id: UUID, indicator_id: Id, payload: ValueI
     try:
         value = record_value(indicator, **payload.dict())
     except VersionConflict as conflict:
-        detail = {"detail": conflict.message, "messages": conflict.messages}
-        return Status(409, {**detail, "current": _value(conflict.current)})
+        return conflicted(conflict)
     except IndicatorError as exc:
-        return _refused(exc.messages)
-    return Status(200 if existed else 201, _value(value))
+        return refused(exc.messages)
+    return Status(200 if existed else 201, value)

@@ -8,7 +8,8 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from santelocale.territories.enums import Level
+from santelocale.api.schemas import Choice
+from santelocale.territories.enums import Level, Zone
 from santelocale.territories.models import Dataset, Perimeter, Region
 from santelocale.territories.services import (
     PerimeterError,
@@ -26,7 +27,7 @@ perimeters_router = Router(tags=["périmètres"], auth=django_auth)
 
 
 class SearchResultOut(Schema):
-    level: str = Field(description="region, departement, epci, commune ou qpv")
+    level: Choice(Level) = Field(description="niveau du territoire")
     code: str
     name: str
     context: str
@@ -37,7 +38,7 @@ class SearchResultOut(Schema):
 class RegionOut(Schema):
     code: str
     name: str
-    zone: str
+    zone: Choice(Zone)
     population: int | None
 
 
@@ -57,7 +58,7 @@ class TerritoryOut(Schema):
 
 
 class DatasetOut(Schema):
-    id: str = Field(alias="slug")
+    id: str = Field(validation_alias="slug")
     title: str
     producer: str
     year: str
@@ -85,7 +86,7 @@ class PerimeterIn(Schema):
 
 
 class PerimeterOut(Schema):
-    id: UUID = Field(alias="public_id")
+    id: UUID = Field(validation_alias="public_id")
     name: str
     description: str
     population: int

@@ -11,7 +11,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from santelocale.plans import progress, services
+from santelocale.plans import read, services
 from santelocale.plans.models import Action, Section, Step
 from santelocale.plans.tet.columns import EXPORT_COLUMNS, LEVEL_KEYS, Column
 from santelocale.utils.spreadsheet import FORMULA_STARTS
@@ -132,14 +132,14 @@ def export_plan(contract, user) -> bytes:
     if not user.has_perm("plans.view_plan", contract):
         raise PermissionDenied("Ce plan d’action n’est pas visible avec votre compte.")
     visible = (
-        progress.plan_actions(contract, user)
+        read.plan_actions(contract, user)
         .select_related("pilot_user", "section")
         .prefetch_related(
             "publics",
             "funding",
             "links",
             # Linked fiches as the user may see them: a confidential one is not named to outsiders.
-            Prefetch("linked", queryset=progress.plan_actions(contract, user).only("pk", "number", "title")),
+            Prefetch("linked", queryset=read.plan_actions(contract, user).only("pk", "number", "title")),
             Prefetch("steps", queryset=Step.objects.order_by("position", "pk")),
             "follow_ups",
         )
