@@ -7,10 +7,12 @@ Occitanie administrator, Paul an ARS PACA officer, Pia a partner (CPAM) reader. 
 a contract on Albi (by default a CLS draft carried by the Ville d’Albi).
 """
 
+import contextlib
 import datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from santelocale.accounts.enums import OrganisationKind, Role
 from santelocale.accounts.models import Membership, Organisation, User
@@ -28,6 +30,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the test bundle (real data of 21 départements, tests/bundle.py) once for the whole session."""
     with django_db_blocker.unblock():
         call_command("init", data_dir=str(test_bundle_dir()), no_progress=True, verbosity=0)
+
+
+@contextlib.contextmanager
+def module_data(django_db_blocker):
+    """Rows written once for a whole test module (a fixture of scope "module" yields inside this): they live
+    in a transaction rolled back when the module ends, and each test's own changes in a savepoint within it,
+    so no other module sees them. Mark the module ``xdist_group`` so that one worker runs all its tests."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def _person(email, organisation, role):

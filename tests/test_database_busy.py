@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from santelocale.utils.served import start_server, stop_server
+from tests.bundle import test_bundle_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "mot-de-passe-occupe-1"
@@ -44,7 +45,8 @@ def served(tmp_path_factory):
         "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
     }
     santelocale = str(Path(sys.executable).with_name("santelocale"))
-    for args in (["init", "--no-progress"], ["createsuperuser", "--noinput", "--email", EMAIL]):
+    init = ["init", "--no-progress", "--data-dir", str(test_bundle_dir())]  # the small bundle: sign-in only
+    for args in (init, ["createsuperuser", "--noinput", "--email", EMAIL]):
         subprocess.run([santelocale, *args], env=env, cwd=ROOT, check=True, capture_output=True, timeout=900)
     # gunicorn as `santelocale serve` runs it, without its collectstatic (whitenoise serves from the apps).
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))

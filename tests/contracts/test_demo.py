@@ -29,8 +29,9 @@ from santelocale.contracts.models import (
 from santelocale.indicators.models import Indicator
 from santelocale.operations.demo import load_demo
 from santelocale.territories.models import Region
+from tests.conftest import module_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("contracts-demo")]
 
 #: The contracts the seed documents name (the two first generations are implied by « 2ème génération »).
 SEED_NAMED = {
@@ -100,9 +101,12 @@ DEMO_MODELS = [
 ]
 
 
-@pytest.fixture
-def demo(db):
-    load_demo(password="mot-de-passe-demo-1")
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the tests that read it (after the two that load it themselves)."""
+    with module_data(django_db_blocker):
+        load_demo(password="mot-de-passe-demo-1")
+        yield
 
 
 def _counts():

@@ -9,13 +9,20 @@ from santelocale.operations.demo import load_demo
 from santelocale.plans import progress
 from santelocale.plans.demo import load_demo_plans
 from santelocale.plans.models import Action, FundingLine, Step
+from tests.conftest import module_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("plans-demo")]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with module_data(django_db_blocker):
+        load_demo(password="mot-de-passe-demo-1")
+        yield
 
 
 @pytest.fixture
-def albi_cls(db):
-    load_demo(password="mot-de-passe-demo-1")
+def albi_cls(demo, db):
     return Contract.objects.get(name="CLS d’Albi")
 
 

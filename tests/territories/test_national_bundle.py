@@ -9,7 +9,6 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Sum
 
 from santelocale.territories.bundle import read_bundle
@@ -23,6 +22,7 @@ from santelocale.territories.models import (
     Region,
 )
 from tests.bundle import DEPARTEMENTS, national_dir, test_bundle_dir
+from tests.conftest import module_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("national")]
 
@@ -30,15 +30,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("national")]
 @pytest.fixture(scope="module", autouse=True)
 def national_bundle(django_db_setup, django_db_blocker):
     """The national bundle loaded for this module only (rolled back afterwards)."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("init", data_dir=str(national_dir()), force=True, no_progress=True, verbosity=0)
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with module_data(django_db_blocker):
+        call_command("init", data_dir=str(national_dir()), force=True, no_progress=True, verbosity=0)
+        yield
 
 
 def test_it_loads_every_current_commune_epci_department_and_region_of_the_cog_2026():
