@@ -47,12 +47,13 @@ quality: install-test
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# Unit and integration tests on both databases, in one process per core (pytest-xdist; the national bundle's
-# tests stay together on one worker); the end-to-end tests once, in Chromium, on SQLite; on PostgreSQL only
-# the end-to-end tests that need it (two servers on one database). See docs/performance.md.
+# Unit and integration tests on both databases, in one process per core (pytest-xdist; a module runs on one
+# worker, so data it loads once — the national bundle, the demo — is loaded once); the end-to-end tests once,
+# in Chromium, on SQLite; on PostgreSQL only those that need it (two servers, one database). See
+# docs/performance.md.
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 TEST_WORKERS ?= auto
-PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
+PARALLEL := -n $(TEST_WORKERS) --dist loadscope
 
 test-sqlite: install-test
 	$(PYTEST) $(PARALLEL) -m "not e2e"

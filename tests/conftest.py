@@ -36,7 +36,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def module_data(django_db_blocker):
     """Rows written once for a whole test module (a fixture of scope "module" yields inside this): they live
     in a transaction rolled back when the module ends, and each test's own changes in a savepoint within it,
-    so no other module sees them. Mark the module ``xdist_group`` so that one worker runs all its tests."""
+    so no other module sees them. `make test` runs xdist with `--dist loadscope`: a module, one worker."""
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()

@@ -31,7 +31,7 @@ from santelocale.operations.demo import load_demo
 from santelocale.territories.models import Region
 from tests.conftest import module_data
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("contracts-demo")]
+pytestmark = pytest.mark.django_db
 
 #: The contracts the seed documents name (the two first generations are implied by « 2ème génération »).
 SEED_NAMED = {

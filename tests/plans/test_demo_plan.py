@@ -11,7 +11,7 @@ from santelocale.plans.demo import load_demo_plans
 from santelocale.plans.models import Action, FundingLine, Step
 from tests.conftest import module_data
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("plans-demo")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 The session database holds the small test bundle (tests/bundle.py). This module loads the national bundle
 (34,969 communes and their contours) once, inside a transaction rolled back at its end, so the other tests
-never see it; pytest-xdist keeps the module on one worker (group « national »).
+never see it (`make test` runs pytest-xdist with --dist loadscope: one worker runs the whole module).
 """
 
 import json
@@ -24,7 +24,7 @@ from santelocale.territories.models import (
 from tests.bundle import DEPARTEMENTS, national_dir, test_bundle_dir
 from tests.conftest import module_data
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("national")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module", autouse=True)
