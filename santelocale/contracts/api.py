@@ -42,6 +42,7 @@ from santelocale.contracts.enums import (
     StatusGroup,
 )
 from santelocale.contracts.enums import Status as ContractStatus
+from santelocale.contracts.filtersets import ContractFilterSet
 from santelocale.contracts.governance import NO_HEALTH_DATA, add_body, add_meeting, add_member
 from santelocale.contracts.lifecycle import change_status, options_for
 from santelocale.contracts.models import (
@@ -706,7 +707,9 @@ def _lookups(user, values: dict) -> tuple[dict, list[str]]:
 # --- Contracts --------------------------------------------------------------------------------------
 
 
-@contracts_router.get("", response=list[ContractSummaryOut], summary="Contrats visibles")
+@contracts_router.get(
+    "", response={200: list[ContractSummaryOut], 422: ErrorOut}, summary="Contrats visibles"
+)
 def api_contracts(
     request,
     kind: Bounded(Contract, "kind") | None = None,
@@ -714,16 +717,19 @@ def api_contracts(
     region: Bounded(Contract, "region") | None = None,
     department: Bounded(Contract, "department") | None = None,
 ):
-    """The contracts you may see (the public: published ones), filtered by type, statut, région (code
-    INSEE) or département."""
+    """The contracts you may see (the public: published ones), filtered by type (CLS, CLSM), statut,
+    région (code INSEE) or département (code). An unknown value is refused (422), naming the parameter and
+    the values it accepts, rather than answering an empty list."""
     contracts = (
         Contract.objects.restrict(request.user, "view")
         .select_related("region", "department")
         .prefetch_related("porteurs")
     )
-    filters = {"kind": kind, "status": status, "region_id": region, "department_id": department}
-    contracts = contracts.filter(**{field: value for field, value in filters.items() if value})
-    return list(contracts)
+    params = {"kind": kind, "status": status, "region": region, "department": department}
+    filterset = ContractFilterSet(params, contracts)
+    if filterset.warnings:
+        return refused(filterset.warnings)
+    return list(filterset.qs)
 
 
 @contracts_router.post(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from santelocale.accounts.submissions import CreationForm
 from santelocale.contracts import compliance, lifecycle, reading, services
 from santelocale.contracts.enums import PROJECT_STATUSES
+from santelocale.contracts.filtersets import ContractFilterSet
 from santelocale.contracts.forms import (
     ContractForm,
     IndicatorForm,
@@ -45,12 +46,14 @@ def _contract(request, public_id, action="view") -> Contract:
 
 
 def contract_list(request):
-    contracts = (
+    filterset = ContractFilterSet(
+        request.GET,
         Contract.objects.restrict(request.user, "view")
         .select_related("region", "department", "perimeter")
         .prefetch_related("porteurs")
-        .order_by("region__name", "name")
+        .order_by("region__name", "name"),
     )
+    contracts = filterset.qs
     editable = set()
     if request.user.is_authenticated:
         editable = set(Contract.objects.restrict(request.user, "change").values_list("pk", flat=True))
@@ -59,6 +62,7 @@ def contract_list(request):
         "contracts/contract_list.html",
         {
             "contracts": contracts,
+            "warnings": filterset.warnings,
             "editable": editable,
             "can_add": request.user.has_perm("contracts.add_contract"),
         },

@@ -5,14 +5,14 @@ refused with a French 422 rather than ignored, so that a program never reads fig
 """
 
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 
-from santelocale.api.schemas import Choice
+from santelocale.api.schemas import Choice, ErrorOut, refused
 from santelocale.contracts.enums import ContractKind, StatusGroup
 from santelocale.contracts.enums import Status as ContractStatus
 from santelocale.observatory import coverage as coverage_service
 from santelocale.observatory.exports import registry_records
-from santelocale.observatory.services import parse_filters, registry
+from santelocale.observatory.filtersets import parse_filters
+from santelocale.observatory.services import registry
 from santelocale.utils.bounds import FILTER_LENGTH, Text
 from santelocale.utils.text import MAX_QUERY_LENGTH
 
@@ -106,14 +106,9 @@ class CoverageOut(Schema):
     timeline: list[TimelineYearOut]
 
 
-def _filters(params: dict):
-    filters, warnings = parse_filters(params)
-    if warnings:
-        raise HttpError(422, "Requête invalide : " + " ".join(warnings))
-    return filters
-
-
-@observatory_router.get("/registre", response=RegistryOut, summary="Registre des CLS et CLSM")
+@observatory_router.get(
+    "/registre", response={200: RegistryOut, 422: ErrorOut}, summary="Registre des CLS et CLSM"
+)
 def registry_api(
     request,
     region: Text(FILTER_LENGTH) = "",
@@ -128,10 +123,12 @@ def registry_api(
     """Les contrats visibles (le public : contrats publiés) répondant aux filtres, une entrée par contrat,
     avec les colonnes de l’export CSV. ``statut`` : un statut (SIGNED…) ou une famille (PROJECT, ACTIVE,
     ENDED) ; ``du``/``au`` : contrats en vigueur à un moment de ces années."""
-    filters = _filters(
+    filters, warnings = parse_filters(
         {"region": region, "departement": departement, "type": type, "statut": statut}
         | {"generation": generation, "du": du, "au": au, "q": q}
     )
+    if warnings:
+        return refused(warnings)
     records = registry_records(
         registry(user=request.user, filters=filters), base_url=request.build_absolute_uri("/").rstrip("/")
     )
@@ -152,7 +149,9 @@ DEFINITIONS = {
 }
 
 
-@observatory_router.get("/couverture", response=CoverageOut, summary="Couverture des territoires")
+@observatory_router.get(
+    "/couverture", response={200: CoverageOut, 422: ErrorOut}, summary="Couverture des territoires"
+)
 def coverage_api(
     request,
     region: Text(FILTER_LENGTH) = "",
@@ -162,7 +161,9 @@ def coverage_api(
     """Population couverte par les CLS et CLSM, contrats de ville sur un territoire CLS ou intersectant un
     CLSM actif, contrats par famille et par statut au 31 décembre : pour la France entière (une ligne par
     région), une région ou un département (une ligne par département de la région)."""
-    filters = _filters({"region": region, "departement": departement, "type": type})
+    filters, warnings = parse_filters({"region": region, "departement": departement, "type": type})
+    if warnings:
+        return refused(warnings)
     figures = coverage_service.coverage(
         user=request.user, region=filters.region, department=filters.department
     )

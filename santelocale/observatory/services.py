@@ -1,4 +1,5 @@
-"""The registry of the observatory: filters read from a query string, and the contracts they select.
+"""The registry of the observatory: the filters' values (read from a query string by
+``observatory.filtersets``), and the contracts they select.
 
 Everything is computed live from the contracts the requesting user may see
 (``Contract.objects.restrict(user, "view")``: the public sees published contracts only). The exports of
@@ -83,84 +84,6 @@ class RegistryFilters:
         return not self.as_params()
 
 
-def _year(raw: str, label: str, warnings: list[str]) -> int | None:
-    if not raw:
-        return None
-    try:
-        year = int(raw)
-    except ValueError:
-        warnings.append(
-            f"{label} invalide : « {raw} » (attendu : une année, par exemple 2024). Filtre ignoré."
-        )
-        return None
-    if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
-        warnings.append(
-            f"{label} hors limites : « {raw} » (entre {YEAR_RANGE[0]} et {YEAR_RANGE[1]}). Filtre ignoré."
-        )
-        return None
-    return year
-
-
-def parse_filters(params) -> tuple[RegistryFilters, list[str]]:
-    """Read the registry filters from query parameters (a ``QueryDict`` or a ``dict``).
-
-    Returns the filters and a list of French warnings, one per value that was ignored: unknown région,
-    département, type or status, a département outside the chosen région, a generation or a year that is
-    not a number. A range given backwards (``du=2025&au=2020``) is put back in order, with a warning.
-    """
-    warnings: list[str] = []
-
-    def get(name: str) -> str:
-        return (params.get(name) or "").strip()
-
-    region = None
-    if code := get("region"):
-        region = Region.objects.filter(pk=code.upper()).first()
-        if region is None:
-            warnings.append(f"Région inconnue : « {code} ». Filtre ignoré.")
-    department = None
-    if code := get("departement"):
-        department = Department.objects.filter(pk=code.upper()).select_related("region").first()
-        if department is None:
-            warnings.append(f"Département inconnu : « {code} ». Filtre ignoré.")
-        elif region is not None and department.region_id != region.pk:
-            warnings.append(
-                f"Le département {department} n’est pas dans la région {region.name}. "
-                "Filtre département ignoré."
-            )
-            department = None
-    kind = get("type").upper()
-    if kind and kind not in ContractKind.values:
-        warnings.append(f"Type inconnu : « {get('type')} » (attendu : CLS ou CLSM). Filtre ignoré.")
-        kind = ""
-    status = get("statut").upper()
-    if status and status not in Status.values and status not in StatusGroup.values:
-        warnings.append(f"Statut inconnu : « {get('statut')} ». Filtre ignoré.")
-        status = ""
-    generation = None
-    if raw := get("generation"):
-        if raw.isdigit() and 1 <= int(raw) <= 20:
-            generation = int(raw)
-        else:
-            warnings.append(f"Génération invalide : « {raw} » (attendu : 1, 2, 3…). Filtre ignoré.")
-    year_from = _year(get("du"), "Année de début", warnings)
-    year_to = _year(get("au"), "Année de fin", warnings)
-    if year_from and year_to and year_from > year_to:
-        warnings.append(f"Période inversée ({year_from} après {year_to}) : remise dans l’ordre.")
-        year_from, year_to = year_to, year_from
-    filters = RegistryFilters(
-        region=region,
-        department=department,
-        kind=kind,
-        status=status,
-        generation=generation,
-        year_from=year_from,
-        year_to=year_to,
-        text=get("q")[:200],
-    )
-    return filters, warnings
-
-
 def family_condition(group: str, today: datetime.date) -> Q:
     """Return the condition selecting a map family, as ``Contract.group`` defines it: a running contract
     past its end date counts with the ended ones."""
@@ -190,14 +113,10 @@ def visible_contracts(user) -> QuerySet:
     return Contract.objects.restrict(user, "view")
 
 
-def registry(*, user, filters: RegistryFilters, today: datetime.date | None = None) -> QuerySet:
-    """Return the contracts ``user`` may view that match ``filters``, ordered by région, département and
-    name, with région, département, perimeter (without its contour) and porteurs loaded.
-
-    The free text matches the contract's name ignoring case, accents and punctuation.
-    """
+def narrow(contracts: QuerySet, filters: RegistryFilters, today: datetime.date | None = None) -> QuerySet:
+    """Return ``contracts`` narrowed to ``filters``. The free text matches the contract's name ignoring
+    case, accents and punctuation; a family counts as ``Contract.group`` does (``family_condition``)."""
     today = today or timezone.localdate()
-    contracts = visible_contracts(user)
     if filters.region is not None:
         contracts = contracts.filter(region=filters.region)
     if filters.department is not None:
@@ -216,8 +135,16 @@ def registry(*, user, filters: RegistryFilters, today: datetime.date | None = No
         # Names are folded in Python (as territory search does): the registry holds a few thousand rows.
         matching = [pk for pk, name in contracts.values_list("pk", "name") if folded in fold(name)]
         contracts = contracts.filter(pk__in=matching)
+    return contracts
+
+
+def registry(*, user, filters: RegistryFilters, today: datetime.date | None = None) -> QuerySet:
+    """Return the contracts ``user`` may view that match ``filters`` (``narrow``), ordered by région,
+    département and name, with région, département, perimeter (without its contour) and porteurs loaded.
+    """
     return (
-        contracts.select_related("region", "department", "perimeter", "renews")
+        narrow(visible_contracts(user), filters, today)
+        .select_related("region", "department", "perimeter", "renews")
         .defer("perimeter__geometry", "perimeter__components", "perimeter__description")
         .prefetch_related("porteurs")
         .order_by("region__name", "department__code", "name", "pk")

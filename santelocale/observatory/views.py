@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET
 
 from santelocale.observatory import coverage as coverage_service
 from santelocale.observatory import exports
-from santelocale.observatory.services import FAMILY_LEGEND, filter_choices, parse_filters, registry
+from santelocale.observatory.filtersets import parse_filters
+from santelocale.observatory.services import FAMILY_LEGEND, filter_choices, registry
 from santelocale.territories.enums import Zoom
 from santelocale.territories.models import DataRelease, Dataset, Region
 

@@ -50,6 +50,7 @@ from santelocale.plans.enums import (
     SectionKind,
     Vocabulary,
 )
+from santelocale.plans.filtersets import parse_search_filters
 from santelocale.plans.models import Action, FundingLine, Section, Term
 from santelocale.plans.services import ActionData, PlanError, axis_of, create_action
 from santelocale.plans.views_common import REFUSALS
@@ -605,7 +606,7 @@ def api_search(
         "type": type,
         "statut": statut,
     }
-    filters, warnings = search_service.parse_filters(params)
+    filters, warnings = parse_search_filters(params)
     if warnings:
         return refused(warnings)
     return search_service.search_page(user=request.user, filters=filters, page=max(page, 1))

@@ -8,7 +8,7 @@ from django import forms
 from santelocale.accounts.submissions import CreationForm
 from santelocale.contracts.models import RegionalTheme
 from santelocale.indicators.enums import Direction, IndicatorKind
-from santelocale.plans.enums import ActionStatus, Priority, SectionKind
+from santelocale.plans.enums import SectionKind
 from santelocale.plans.models import Section
 from santelocale.plans.services import PlanError, SectionData, parse_amount
 from santelocale.utils.forms import Form, VersionedForm
@@ -177,59 +177,6 @@ SORTS = {
     "fin": "Date de fin",
     "avancement": "Avancement",
 }
-
-
-class PlanFilterForm(Form):
-    """The GET filters of the plan table. Unknown values are reported (``warnings``) and ignored."""
-
-    q = forms.CharField(
-        label="Rechercher",
-        required=False,
-        max_length=200,
-        help_text="Dans le numéro, le titre, le descriptif, les objectifs, l’opérateur, les partenaires.",
-    )
-    axe = forms.ChoiceField(label="Axe ou objectif", required=False)
-    statut = forms.ChoiceField(
-        label="Statut", required=False, choices=[("", "Tous les statuts"), *ActionStatus.choices]
-    )
-    priorite = forms.ChoiceField(
-        label="Niveau de priorité", required=False, choices=[("", "Toutes les priorités"), *Priority.choices]
-    )
-    pilote = forms.CharField(label="Pilote", required=False, max_length=200)
-    retard = forms.BooleanField(label="En retard", required=False)
-    bloquee = forms.BooleanField(label="Bloquées", required=False)
-    sans_pilote = forms.BooleanField(label="Sans pilote", required=False)
-    confidentielle = forms.BooleanField(label="Confidentielles", required=False)
-    tri = forms.ChoiceField(
-        label="Trier par",
-        required=False,
-        choices=[
-            ("", "Ordre du plan"),
-            *SORTS.items(),
-            *[(f"-{key}", f"{label} (décroissant)") for key, label in SORTS.items()],
-        ],
-    )
-
-    def __init__(self, *args, tree, insider: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.tree, self.insider = tree, insider
-        self.fields["axe"].choices = section_choices(tree, empty="Tout le plan")
-        if not insider:
-            del self.fields["confidentielle"]
-        self.warnings: list[str] = []
-        self.filters: dict = {}
-        if self.is_bound:
-            self.is_valid()
-            for name, _errors in self.errors.items():
-                raw = self.data.get(name, "")
-                label = self.fields[name].label if name in self.fields else name
-                self.warnings.append(f"Filtre « {label} » ignoré : valeur inconnue « {raw} ».")
-            self.filters = {k: v for k, v in self.cleaned_data.items() if v not in ("", None, False)}
-
-    def display(self) -> "PlanFilterForm":
-        """The form to show again: the filters kept, without the ignored values."""
-        initial = {k: (str(v) if k == "axe" else v) for k, v in self.filters.items()}
-        return PlanFilterForm(initial=initial, tree=self.tree, insider=self.insider)
 
 
 # --- Indicators ---------------------------------------------------------------------------------------

@@ -5,8 +5,9 @@ that are not confidential (nor under a confidential or binned fiche), whoever as
 (accents, case, punctuation) and every word must start a word of the fiche's ``search_text``; results are
 ordered by relevance (how many of the words start a word of the title), then by contract name.
 
-Filters come from a query string (the page and the API share the names); an unknown value is ignored
-with a French warning (the API refuses it instead). The page shows 20 fiches per page.
+Filters come from a query string, read by ``plans.filtersets.FicheSearchFilterSet`` (the page and the API
+share it); an unknown value is ignored with a French warning (the API refuses it instead). The page shows
+20 fiches per page.
 """
 
 import uuid
@@ -28,7 +29,6 @@ from santelocale.utils.text import fold, search_words
 
 PER_PAGE = 20
 EXCERPT_LENGTH = 300
-QUERY_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -80,56 +80,6 @@ def _pk(raw: str) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def parse_filters(params) -> tuple[SearchFilters, list[str]]:
-    """Read the filters from query parameters (a ``QueryDict`` or a ``dict``); every unknown value is
-    ignored and reported in a French warning."""
-    warnings: list[str] = []
-
-    def get(name: str) -> str:
-        return str(params.get(name) or "").strip()
-
-    theme = None
-    if raw := get("theme"):
-        theme = RegionalTheme.objects.select_related("region").filter(pk=_pk(raw)).first()
-        if theme is None:
-            warnings.append(f"Socle thématique inconnu : « {raw} ». Filtre ignoré.")
-    terms = {}
-    for name, vocabulary, label in (
-        ("public", Vocabulary.PUBLIC, "Public cible inconnu"),
-        ("intervention", Vocabulary.INTERVENTION, "Type d’intervention inconnu"),
-    ):
-        terms[name] = None
-        if raw := get(name):
-            terms[name] = Term.objects.filter(vocabulary=vocabulary, pk=_pk(raw)).first()
-            if terms[name] is None:
-                warnings.append(f"{label} : « {raw} ». Filtre ignoré.")
-    region = None
-    if raw := get("region"):
-        region = Region.objects.filter(pk=raw.upper()).first()
-        if region is None:
-            warnings.append(f"Région inconnue : « {raw} ». Filtre ignoré.")
-    kind = get("type").upper()
-    if kind and kind not in ContractKind.values:
-        warnings.append(
-            f"Type de contrat inconnu : « {get('type')} » (attendu : CLS ou CLSM). Filtre ignoré."
-        )
-        kind = ""
-    status = get("statut").upper()
-    if status and status not in ActionStatus.values:
-        warnings.append(f"Statut de fiche inconnu : « {get('statut')} ». Filtre ignoré.")
-        status = ""
-    filters = SearchFilters(
-        text=get("q")[:QUERY_MAX],
-        theme=theme,
-        public=terms["public"],
-        intervention=terms["intervention"],
-        region=region,
-        kind=kind,
-        status=status,
-    )
-    return filters, warnings
-
-
 def filter_choices() -> dict:
     """The options of the search form's selects."""
     themes: dict[str, list[RegionalTheme]] = {}
@@ -167,9 +117,9 @@ def sections_under(theme: RegionalTheme) -> set[int]:
     return found
 
 
-def matching(*, user, filters: SearchFilters) -> QuerySet:
-    """The published fiches ``user`` may view that match ``filters`` (unordered)."""
-    actions = published_actions(user)
+def narrow(actions: QuerySet, filters: SearchFilters) -> QuerySet:
+    """``actions`` narrowed to ``filters``: every word of the text starts a word of the fiche, the socle
+    is on the fiche's axis or one above it, the terms, région, contract type and status are the fiche's."""
     for word in filters.words:
         actions = actions.filter(search_text__contains=" " + word)
     if filters.theme is not None:
@@ -185,6 +135,11 @@ def matching(*, user, filters: SearchFilters) -> QuerySet:
     if filters.status:
         actions = actions.filter(status=filters.status)
     return actions.distinct()
+
+
+def matching(*, user, filters: SearchFilters) -> QuerySet:
+    """The published fiches ``user`` may view that match ``filters`` (unordered)."""
+    return narrow(published_actions(user), filters)
 
 
 def relevance(title: str, words: list[str]) -> int:

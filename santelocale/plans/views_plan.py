@@ -33,20 +33,19 @@ from santelocale.indicators.services import (
 )
 from santelocale.plans import progress, read
 from santelocale.plans.enums import ActionStatus, FundingUnit
+from santelocale.plans.filtersets import PlanTableFilterSet
 from santelocale.plans.forms_plan import (
     SORTS,
     IndicatorAddForm,
     IndicatorValueForm,
-    PlanFilterForm,
     SectionForm,
-    descendants_and_self,
 )
 from santelocale.plans.models import Action, FundingLine, Section
 from santelocale.plans.services import PlanError, delete_section, save_section, section_tree
 from santelocale.plans.views_common import get_contract, plan_context
 from santelocale.utils import fr
 from santelocale.utils.spreadsheet import spreadsheet_csv
-from santelocale.utils.text import fold, search_words
+from santelocale.utils.text import fold
 from santelocale.utils.versioning import VersionConflict
 
 VALUE_REFUSAL = (
@@ -191,22 +190,11 @@ def _sort(rows: list, sort: str) -> None:
     rows.sort(key=lambda a: key(a)[0])
 
 
-def _filter(contract, user, filters: dict, tree, today) -> list[Action]:
-    """The fiches (not sub-actions) of the plan matching ``filters`` (cleaned by ``PlanFilterForm``)."""
-    actions = read.plan_actions(contract, user).filter(parent__isnull=True)
-    if "axe" in filters:
-        actions = actions.filter(section_id__in=descendants_and_self(int(filters["axe"]), tree))
-    if "statut" in filters:
-        actions = actions.filter(status=filters["statut"])
-    if "priorite" in filters:
-        actions = actions.filter(priority=filters["priorite"])
-    if filters.get("bloquee"):
-        actions = actions.filter(status=ActionStatus.BLOCKED)
-    if filters.get("confidentielle"):
-        actions = actions.filter(is_confidential=True)
-    for word in search_words(filters.get("q", "")):
-        actions = actions.filter(search_text__contains=" " + word)
-    rows = list(actions)
+def _filter(filterset: PlanTableFilterSet, today) -> list[Action]:
+    """The fiches of the filter set's queryset that match its filters, in the order asked: what the
+    queryset cannot say (late, without pilot, the pilot's name) is read on the loaded fiches."""
+    filters = filterset.chosen
+    rows = list(filterset.qs)
     if filters.get("retard"):
         rows = [a for a in rows if a.is_late(today)]
     if filters.get("sans_pilote"):
@@ -214,9 +202,6 @@ def _filter(contract, user, filters: dict, tree, today) -> list[Action]:
     if filters.get("pilote"):
         wanted = fold(filters["pilote"])
         rows = [a for a in rows if wanted in fold(f"{a.pilot_label} {a.pilot_service}")]
-    _annotate(contract, rows, {}, today)
-    rows.sort(key=_plan_order(tree))
-    _sort(rows, filters.get("tri", ""))
     return rows
 
 
@@ -271,9 +256,17 @@ def plan_table(request, public_id):
     contract = get_contract(request, public_id)
     context = plan_context(request, contract, "table")
     tree = section_tree(contract)
-    form = PlanFilterForm(request.GET or None, tree=tree, insider=context["insider"])
+    filterset = PlanTableFilterSet(
+        request.GET,
+        read.plan_actions(contract, request.user).filter(parent__isnull=True),
+        tree=tree,
+        insider=context["insider"],
+    )
     today = timezone.localdate()
-    rows = _filter(contract, request.user, form.filters, tree, today)
+    rows = _filter(filterset, today)
+    _annotate(contract, rows, {}, today)
+    rows.sort(key=_plan_order(tree))
+    _sort(rows, filterset.chosen.get("tri", ""))
     if request.GET.get("format") == "csv":
         response = HttpResponse(
             spreadsheet_csv(CSV_HEADER, _csv_rows(rows)), content_type="text/csv; charset=utf-8"
@@ -289,11 +282,11 @@ def plan_table(request, public_id):
         {
             **context,
             "page_heading": "Tableau",
-            "form": form.display(),
-            "warnings": form.warnings,
-            "filtered": bool(form.filters.keys() - {"tri"}),
+            "form": filterset.display(),
+            "warnings": filterset.warnings,
+            "filtered": bool(filterset.chosen.keys() - {"tri"}),
             "rows": rows,
-            "columns": _sort_columns(request, form.filters.get("tri", "")),
+            "columns": _sort_columns(request, filterset.chosen.get("tri", "")),
             "csv_url": "?" + query.urlencode(),
         },
     )

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from santelocale.plans import search as search_service
 from santelocale.plans import services
+from santelocale.plans.filtersets import parse_search_filters
 from santelocale.plans.services import PlanError
 
 CANNOT_COPY = (
@@ -21,7 +22,7 @@ CANNOT_COPY = (
 
 
 def _render(request, params, *, status=200, copy_errors=None, copy_source=None, copy_value=""):
-    filters, warnings = search_service.parse_filters(params)
+    filters, warnings = parse_search_filters(params)
     page = search_service.search_page(user=request.user, filters=filters, page=params.get("page") or 1)
     groups = search_service.copy_targets(request.user)
     for hit in page.object_list:

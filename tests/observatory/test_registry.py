@@ -5,7 +5,8 @@ import datetime
 import pytest
 
 from santelocale.contracts.enums import ContractKind, Status, StatusGroup
-from santelocale.observatory.services import parse_filters, registry
+from santelocale.observatory.filtersets import parse_filters
+from santelocale.observatory.services import registry
 from tests.observatory.conftest import ALBIGEOIS, CASTRES_MAZAMET
 
 pytestmark = pytest.mark.django_db

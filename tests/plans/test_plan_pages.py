@@ -567,3 +567,15 @@ def test_contract_page_shows_the_plan_section(rf, alice, plan):
     assert 'href="#plan-action"' in html and '<h2 id="plan-action">Plan d’action</h2>' in html
     assert html.index('id="identite"') < html.index('id="plan-action"') < html.index('id="conformite"')
     assert reverse("plans:table", args=[plan.contract.public_id]) in html
+
+
+def test_table_form_shows_the_kept_filters_again_without_the_ignored_ones(client, alice, plan):
+    html = _get(
+        client, alice, _url("table", plan) + f"?statut=PERDU&priorite=HIGH&retard=1&axe={plan.access.pk}"
+    )
+    form = html[html.index('id="plan-filters"') : html.index("</form>", html.index('id="plan-filters"'))]
+    assert '<option value="HIGH" selected>' in form
+    assert f'<option value="{plan.access.pk}" selected>' in form
+    assert re.search(r'<input type="checkbox" name="retard"[^>]* checked', form)
+    assert 'name="confidentielle"' in form  # Alice is an insider of the contract
+    assert "PERDU" not in form and "Tous les statuts" in form and "Tout le plan" in form

@@ -10,6 +10,7 @@ from santelocale.contracts.models import RegionalTheme
 from santelocale.indicators.models import Indicator
 from santelocale.plans import search, services
 from santelocale.plans.enums import ActionStatus
+from santelocale.plans.filtersets import parse_search_filters
 from santelocale.plans.models import Action, Term
 from santelocale.plans.services import ActionData, SectionData
 from santelocale.territories.models import Department, Region
@@ -32,7 +33,7 @@ def _found(response) -> list[int]:
 
 
 def _ids(user, **params) -> list[int]:
-    filters, warnings = search.parse_filters(params)
+    filters, warnings = parse_search_filters(params)
     assert warnings == []
     return search.ranked_ids(user=user, filters=filters)
 
@@ -173,6 +174,25 @@ def test_unknown_filter_values_warn_in_french_and_are_ignored(client, plan, char
     assert "Public cible inconnu : « 999999 ». Filtre ignoré." in html
     assert "Statut de fiche inconnu : « FINI ». Filtre ignoré." in html
     assert plan.guide.pk in _found(response)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"type": "CLSX"}, "Type de contrat inconnu : « CLSX » (attendu : CLS ou CLSM). Filtre ignoré."),
+        ({"theme": "abc"}, "Socle thématique inconnu : « abc ». Filtre ignoré."),
+        ({"intervention": "99999999999999999999"}, "Type d’intervention inconnu : « 99999999999999999999 »"),
+        ({"region": "xx"}, "Région inconnue : « xx ». Filtre ignoré."),
+    ],
+)
+def test_the_page_ignores_and_the_api_refuses_the_same_value_with_the_same_message(
+    client, plan, params, message
+):
+    page = client.get(URL, params)
+    assert page.status_code == 200 and message in page.content.decode()
+    assert plan.guide.pk in _found(page)
+    answer = client.get("/api/plans/fiches", params)
+    assert answer.status_code == 422 and message in answer.json()["messages"][0]
 
 
 def test_results_are_paginated_twenty_per_page(client, paca, charlie):
