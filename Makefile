@@ -65,10 +65,15 @@ test-postgres: install-test
 test: install-test
 	scripts/ensure_test_system.sh
 	$(MAKE) --no-print-directory quality
-	@echo "=== Suite complète sur SQLite ==="
-	$(MAKE) --no-print-directory test-sqlite
-	@echo "=== Suite complète sur PostgreSQL (serveur jetable) ==="
-	$(MAKE) --no-print-directory test-postgres
+	@echo "=== Tests unitaires et d’intégration sur SQLite ==="
+	$(PYTEST) $(PARALLEL) -m "not e2e"
+	@echo "=== En même temps : bout en bout dans Chromium (SQLite) et tests sur PostgreSQL (serveur jetable) ==="
+	@mkdir -p test-artifacts
+	@$(PYTEST) -m e2e > test-artifacts/e2e.log 2>&1 & e2e=$$!; \
+	  scripts/with_postgres.sh $(PYTEST) $(PARALLEL) -m "not e2e or postgres_only"; postgres=$$?; \
+	  wait $$e2e; browser=$$?; \
+	  echo "=== Bout en bout (journal complet : test-artifacts/e2e.log) ==="; tail -n 40 test-artifacts/e2e.log; \
+	  test $$postgres -eq 0 -a $$browser -eq 0
 
 bench: install-test
 	$(BIN)/python bench/run.py

@@ -41,7 +41,9 @@ def _mental_health_item(page):
 
 
 def _download(page, link_name: str) -> bytes:
-    with page.expect_download() as info:
+    # A document is built when asked (the 29-fiche contract's PDF takes WeasyPrint 10–30 s on a busy
+    # 2-core machine): the user waits for a download, not for the page's 20-second default.
+    with page.expect_download(timeout=120_000) as info:
         page.get_by_role("link", name=link_name).first.click()
     return Path(info.value.path()).read_bytes()
 
