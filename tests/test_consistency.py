@@ -211,3 +211,17 @@ def test_no_private_name_is_imported_from_another_app():
             ):
                 offenders.add(f"{module}:{node.lineno} uses {node.attr} of {elsewhere[node.value.id]}")
     assert sorted(offenders) == []
+
+
+def test_today_is_the_local_date_of_the_platform_never_the_hosts():
+    """``timezone.localdate()`` (Europe/Paris), not ``date.today()`` / ``datetime.now()``, which follow the
+    host's clock: on a UTC server they give yesterday between midnight and 1–2 a.m."""
+    naive = re.compile(r"\b(?:date\.today|datetime\.now|datetime\.today)\(\)")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "santelocale").rglob("*.py"))
+        if "migrations" not in path.parts
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if naive.search(line)
+    ]
+    assert offenders == []
