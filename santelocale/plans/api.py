@@ -344,56 +344,34 @@ class FundingSummaryOut(Schema):
 
 # A fiche found by the search (``search.Hit``).
 class HitOut(Schema):
-    id: int = Field(description="identifiant de la fiche")
-    label: str = Field(description="numéro et titre")
-    title: str = Field(description="titre")
+    id: int = Field(description="identifiant de la fiche", validation_alias="action.pk")
+    label: str = Field(description="numéro et titre", validation_alias="action.label")
+    title: str = Field(description="titre", validation_alias="action.title")
     url: str = Field(description="adresse de la fiche sur la plateforme")
     contract: RefOut = Field(description="le contrat")
-    contract_kind: Choice(ContractKind) = Field(description="type de contrat")
-    region: str = Field(description="région du contrat")
+    contract_kind: Choice(ContractKind) = Field(
+        description="type de contrat", validation_alias="contract.kind"
+    )
+    region: str = Field(description="région du contrat", validation_alias="contract.region.name")
     axis: str | None = Field(description="axe de rattachement")
-    is_sub_action: bool = Field(description="sous-action d’une autre fiche")
-    status: Choice(ActionStatus, blank=True) = Field(description="statut, ou vide")
+    is_sub_action: bool = Field(
+        description="sous-action d’une autre fiche", validation_alias="action.is_sub_action"
+    )
+    status: Choice(ActionStatus, blank=True) = Field(
+        description="statut, ou vide", validation_alias="action.status"
+    )
     status_label: str = Field(description="statut, en clair")
     publics: list[str] = Field(description="publics cibles")
     intervention_types: list[str] = Field(description="types d’intervention")
     excerpt: str = Field(description="début du descriptif (300 caractères)")
 
     @staticmethod
-    def resolve_id(hit) -> int:
-        return hit.action.pk
-
-    @staticmethod
-    def resolve_label(hit) -> str:
-        return hit.action.label
-
-    @staticmethod
-    def resolve_title(hit) -> str:
-        return hit.action.title
-
-    @staticmethod
     def resolve_url(hit) -> str:
         return hit.action.get_absolute_url()
 
     @staticmethod
-    def resolve_contract_kind(hit) -> str:
-        return hit.contract.kind
-
-    @staticmethod
-    def resolve_region(hit) -> str:
-        return hit.contract.region.name
-
-    @staticmethod
     def resolve_axis(hit) -> str | None:
         return hit.axis.label if hit.axis is not None else None
-
-    @staticmethod
-    def resolve_is_sub_action(hit) -> bool:
-        return hit.action.is_sub_action
-
-    @staticmethod
-    def resolve_status(hit) -> str:
-        return hit.action.status
 
     @staticmethod
     def resolve_status_label(hit) -> str:
