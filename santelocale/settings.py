@@ -157,14 +157,16 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Static files hold no data: servers (or test sessions) may share one folder (SANTELOCALE_STATIC_ROOT).
+STATIC_ROOT = env_path("SANTELOCALE_STATIC_ROOT", VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "santelocale" / "static"]
-# Compressed (gzip, brotli) copies made by `collectstatic` (run by `santelocale serve`). Not the *manifest*
+# Compressed (gzip, brotli) copies made by `collectstatic` (run by `santelocale serve`), remade only for the
+# files that changed since the last collect (santelocale/utils/staticfiles.py). Not the *manifest*
 # storage: it rewrites url() inside DSFR's CSS, which breaks the Subresource Integrity hashes that
 # django-dsfr puts on its <link> and <script> tags, and the browser would then refuse the design system.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "santelocale.utils.staticfiles.IncrementalCompressedStaticFilesStorage"},
 }
 # Without collectstatic (tests, `runserver`), serve straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = True

@@ -31,6 +31,10 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--disable-quic",
 ]
+#: static files of every served instance of the tests (the end-to-end one, the two servers of
+#: test_two_servers_e2e): collected and compressed once, then kept between runs like var/test-bundles —
+#: `serve` compresses again only what changed (santelocale/utils/staticfiles.py).
+STATIC_ROOT = ROOT / "var" / "test-static"
 DEMO_PASSWORD = "mot-de-passe-e2e-1"
 DEMO_COORDINATOR = "coordination@demo.santelocale.test"
 DEMO_ARS_DELEGATION = "ars-delegation@demo.santelocale.test"
@@ -70,6 +74,7 @@ def live_url(e2e_database_url):
         **os.environ,
         "DATABASE_URL": e2e_database_url,
         "SANTELOCALE_VAR_DIR": var_dir,
+        "SANTELOCALE_STATIC_ROOT": str(STATIC_ROOT),
         "DJANGO_SETTINGS_MODULE": "santelocale.settings",
     }
     _santelocale("init", "--no-progress", env=env)

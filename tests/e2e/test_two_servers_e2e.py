@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from santelocale.utils.served import start_server, stop_server
-from tests.e2e.conftest import ARTIFACTS, ROOT
+from tests.e2e.conftest import ARTIFACTS, ROOT, STATIC_ROOT
 
 pytestmark = [
     pytest.mark.e2e,
@@ -80,6 +80,7 @@ def test_a_session_opened_on_one_server_writes_through_the_other(shared_database
         "DATABASE_URL": shared_database,
         "SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_SETTINGS_MODULE": "santelocale.settings",
+        "SANTELOCALE_STATIC_ROOT": str(STATIC_ROOT),  # static files hold no data: shared, collected once
     }
     env_a = {**base, "SANTELOCALE_VAR_DIR": tempfile.mkdtemp(prefix="santelocale-a-")}
     env_b = {**base, "SANTELOCALE_VAR_DIR": tempfile.mkdtemp(prefix="santelocale-b-")}

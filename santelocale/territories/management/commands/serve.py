@@ -1,12 +1,15 @@
-"""`santelocale serve`: collect static files and serve the platform with gunicorn."""
+"""`santelocale serve`: collect static files (compressing only what changed) and serve with gunicorn."""
 
 import os
 import shutil
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+
+from santelocale.utils.staticfiles import collecting
 
 
 class Command(BaseCommand):
@@ -17,7 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
 
     def handle(self, *args, bind, workers, **options):
-        call_command("collectstatic", interactive=False, verbosity=0)
+        with collecting(settings.STATIC_ROOT):  # two servers started together share one folder
+            call_command("collectstatic", interactive=False, verbosity=0)
         gunicorn = Path(sys.executable).with_name("gunicorn")
         if not gunicorn.exists():
             found = shutil.which("gunicorn")
