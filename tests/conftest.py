@@ -25,6 +25,20 @@ from tests.bundle import test_bundle_dir
 PASSWORD = "mot-de-passe-de-test-1"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """How `make test` spreads the tests over its workers (`--dist loadgroup`): each test goes to whichever
+    worker is free, except that a module whose tests share a module-scoped fixture (``module_data``: rows
+    written once) stays on one worker, so its data is written once; and the slow tests go out first, so that
+    no worker is left running a long test alone at the end."""
+    for item in items:
+        fixtures = getattr(item, "_fixtureinfo", None)
+        definitions = fixtures.name2fixturedefs.values() if fixtures else ()
+        if any(d[-1].scope == "module" for d in definitions if d):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the test bundle (real data of 21 départements, tests/bundle.py) once for the whole session."""
@@ -36,7 +50,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def module_data(django_db_blocker):
     """Rows written once for a whole test module (a fixture of scope "module" yields inside this): they live
     in a transaction rolled back when the module ends, and each test's own changes in a savepoint within it,
-    so no other module sees them. `make test` runs xdist with `--dist loadscope`: a module, one worker."""
+    so no other module sees them. Under xdist such a module runs on one worker (see
+    pytest_collection_modifyitems)."""
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()

@@ -72,6 +72,7 @@ def _perimeter_of(user, name, code):
     )
 
 
+@pytest.mark.slow
 def test_every_get_url_answers_each_persona_as_the_rules_say(client, personas, alice):
     perimeter = _perimeter_of(alice, "Albi", "81004")
     walk(client, personas, _table(perimeter.public_id), client.get)

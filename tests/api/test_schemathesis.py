@@ -101,12 +101,14 @@ def _run(
     return failures, statuses
 
 
+@pytest.mark.slow
 def test_the_api_answers_anonymous_requests_as_documented(app):
     failures, statuses = _run(app)
     assert not failures, "\n".join(failures)
     assert statuses[200] and statuses[401] and statuses[422]
 
 
+@pytest.mark.slow
 def test_the_api_answers_a_signed_in_coordinator_as_documented(app, client, alice, cls_draft):
     client.force_login(alice)
     cookies = {"sessionid": client.cookies["sessionid"].value}

@@ -122,6 +122,7 @@ def test_every_read_operation_answers_each_persona_as_the_rules_say(client, pers
     walk(client, personas, _get_table(draft.public_id), client.get)
 
 
+@pytest.mark.slow
 def test_every_write_operation_answers_each_persona_as_the_rules_say(client, personas, draft):
     body = Body.objects.create(contract=draft, kind="COPIL", name="COPIL")
     posts = _post_table(draft.public_id, body.pk, draft.signatories.get().pk)

@@ -80,10 +80,12 @@ def contracts(make_contract, alice):
     return make_contract().public_id, published.public_id
 
 
+@pytest.mark.slow
 def test_every_contract_page_answers_each_persona_as_the_rules_say(client, personas, contracts):
     walk(client, personas, _get_table(*contracts), client.get)
 
 
+@pytest.mark.slow
 def test_every_contract_write_answers_each_persona_as_the_rules_say(client, personas, contracts):
     walk(client, personas, _post_table(*contracts), client.post)
 

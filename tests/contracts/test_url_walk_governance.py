@@ -121,12 +121,14 @@ def contract_and_state(request, make_contract):
     return make_contract(kind=ContractKind.CLSM, name="CLSM d’Albi (test)", is_published=True), "published"
 
 
+@pytest.mark.slow
 def test_every_governance_page_answers_each_persona_as_the_rules_say(client, personas, contract_and_state):
     contract, state = contract_and_state
     ids = _furnish(contract)
     walk(client, personas, _get_table(contract.public_id, state), lambda url: client.get(url.format(**ids)))
 
 
+@pytest.mark.slow
 def test_every_governance_action_answers_each_persona_as_the_rules_say(client, personas, contract_and_state):
     contract, state = contract_and_state
     ids = _furnish(contract)

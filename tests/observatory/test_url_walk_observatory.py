@@ -41,6 +41,7 @@ def personas(alice, bob, charlie, diane, paul, pia):
     }
 
 
+@pytest.mark.slow
 def test_every_observatory_url_answers_each_persona_as_the_rules_say(client, personas, cls_draft):
     walk(client, personas, _table(), client.get)
 

@@ -147,6 +147,7 @@ def test_control_characters_and_formula_titles_do_not_break_the_files(plan, alic
 # --- Contract in PDF -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_contract_print_html_has_every_visible_fiche_and_the_pdf_a_page_each(plan, alice):
     html = documents.contract_html(plan.contract, alice, TODAY)
     assert '<html lang="fr">' in html

@@ -343,6 +343,7 @@ def test_two_million_empty_rows_are_read_only_up_to_the_data_end(alice_client, c
     assert int(re.sub(r"\D", "", stopped.group(1))) <= 7 + tet.EMPTY_RUN
 
 
+@pytest.mark.slow
 def test_a_workbook_too_large_once_unzipped_is_refused_before_it_is_read(alice_client, contract):
     data = workbook_with_empty_rows(2_000_000)  # ~110 MB of sheet XML in a 9 MB file
 

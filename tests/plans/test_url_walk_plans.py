@@ -135,11 +135,13 @@ def personas(bob, charlie, pierre, diane, paul, alice):
     }
 
 
+@pytest.mark.slow
 def test_every_plan_page_answers_each_persona_as_the_rules_say(client, personas, plan):
     c = plan.contract.public_id
     walk(client, personas, _get_table(c, plan.guide.pk, plan.secret.pk, plan.access.pk), reading(client))
 
 
+@pytest.mark.slow
 def test_every_plan_write_answers_each_persona_as_the_rules_say(client, personas, plan):
     binned = services.create_action(plan.contract, services.ActionData(title="À restaurer"))
     services.trash_action(binned)

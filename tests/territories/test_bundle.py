@@ -61,6 +61,7 @@ def test_a_corrupt_file_is_detected_by_its_checksum(bundle_copy):
     assert Region.objects.get(code="76").name == "Occitanie"
 
 
+@pytest.mark.slow
 def test_an_inconsistent_file_late_in_the_load_rolls_everything_back(bundle_copy):
     regions = json.loads((bundle_copy / "regions.json").read_text())
     for region in regions:
@@ -81,6 +82,7 @@ def test_unreadable_json_is_reported_with_the_file_name(bundle_copy):
         call_command("init", data_dir=str(bundle_copy), no_progress=True)
 
 
+@pytest.mark.slow
 def test_a_reload_removes_territories_that_left_the_bundle_and_keeps_the_others():
     epci, communes = Epci.objects.count(), Commune.objects.count()
     Epci.objects.create(siren="999999999", name="EPCI dissous (test)", kind="CC", search_text=" test ")

@@ -2,7 +2,8 @@
 
 The session database holds the small test bundle (tests/bundle.py). This module loads the national bundle
 (34,969 communes and their contours) once, inside a transaction rolled back at its end, so the other tests
-never see it (`make test` runs pytest-xdist with --dist loadscope: one worker runs the whole module).
+never see it (under `make test`, one xdist worker runs the whole module: see
+conftest.pytest_collection_modifyitems).
 """
 
 import json
