@@ -25,18 +25,45 @@ from tests.bundle import test_bundle_dir
 PASSWORD = "mot-de-passe-de-test-1"
 
 
+#: the pytest-django fixtures that open the database to a test (without one, or the django_db mark, any
+#: query fails: such a test cannot depend on which database runs)
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+def _reaches_the_database(item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES & set(item.fixturenames)
+    )
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """How `make test` spreads the tests over its workers (`--dist loadgroup`): each test goes to whichever
-    worker is free, except that a module whose tests share a module-scoped fixture (``module_data``: rows
-    written once) stays on one worker, so its data is written once; and the slow tests go out first, so that
-    no worker is left running a long test alone at the end."""
+    """How `make test` runs the suite on two databases over its workers (`--dist loadgroup`):
+
+    - on PostgreSQL, only the tests that reach the database (the others — code analysis, formatting,
+      settings checked in a subprocess — already ran on SQLite, and could not tell the two apart);
+    - each test goes to whichever worker is free, except that a module whose tests share a module-scoped
+      fixture (``module_data``: rows written once) stays on one worker, so its data is written once;
+    - the slow tests go out first, so that no worker is left running a long test alone at the end.
+    """
+    if connection_vendor() == "postgresql":
+        elsewhere = [item for item in items if not _reaches_the_database(item)]
+        if elsewhere:
+            config.hook.pytest_deselected(items=elsewhere)
+            items[:] = [item for item in items if _reaches_the_database(item)]
     for item in items:
         fixtures = getattr(item, "_fixtureinfo", None)
         definitions = fixtures.name2fixturedefs.values() if fixtures else ()
         if any(d[-1].scope == "module" for d in definitions if d):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def connection_vendor() -> str:
+    """The vendor of the database the suite runs on ("sqlite", "postgresql")."""
+    from django.db import connection
+
+    return connection.vendor
 
 
 @pytest.fixture(scope="session")
