@@ -15,7 +15,7 @@ from santelocale.contracts.enums import BodyKind, ContractKind
 from santelocale.contracts.models import Contract
 from santelocale.plans import services as plan_services
 from santelocale.utils.backup import BUNDLE_MODELS, saved_models
-from tests.plans.conftest import association, pierre, plan  # noqa: F401 (fixtures)
+from tests.plans.conftest import association, pierre, plan_via_services  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +30,10 @@ def snapshot() -> dict:
 
 
 @pytest.fixture
-def lived_in(plan, alice, pierre, albi):  # noqa: F811 (fixtures imported above)
-    """The plan fixture, a CLSM with governance (a meeting with attendees), and edits: history with lists."""
+def lived_in(plan_via_services, alice, pierre, albi):  # noqa: F811 (fixtures imported above)
+    """The plan fixture (built by the services: with every history record), a CLSM with governance (a
+    meeting with attendees), and edits: history with lists."""
+    plan = plan_via_services
     clsm = Contract.objects.create(
         kind=ContractKind.CLSM,
         name="CLSM d’Albi (sauvegarde)",

@@ -267,9 +267,10 @@ def _apply(contract: Contract, data: ContractData):
     contract.ends_on = data.ends_on or default_end(data.starts_on)
 
 
-def _first_effective_date(data: ContractData, status: str) -> datetime.date:
-    """When the first logged status took effect: the launch for a project; for a contract recorded
-    already signed (an existing one entered afterwards), its signature or start; else today."""
+def first_effective_date(data: ContractData | Contract, status: str) -> datetime.date:
+    """When the first logged status of a contract created with ``status`` took effect: the launch for a
+    project; for a contract recorded already signed (an existing one entered afterwards), its signature or
+    start; else today. Reads only ``data``'s dates (a ``Contract`` will do: test factories pass one)."""
     if status in PROJECT_STATUSES:
         candidates = (data.launched_on,)
     else:
@@ -323,7 +324,7 @@ def create_contract(
             from_status="",
             to_status=status,
             changed_by=contract.created_by,
-            effective_on=_first_effective_date(data, status),
+            effective_on=first_effective_date(data, status),
             reason=reason,
         )
     return contract
@@ -360,7 +361,7 @@ def _signature_checks(contract: Contract, *, user, data: ContractData, problems:
     log = list(contract.status_changes.order_by("changed_at", "pk"))
     position = next((i for i in range(len(log) - 1, -1, -1) if log[i].to_status == Status.SIGNED), None)
     if position is None:
-        # Recorded already signed: its first entry took effect at the signature (``_first_effective_date``).
+        # Recorded already signed: its first entry took effect at the signature (``first_effective_date``).
         first = log[0] if log else None
         return [first] if first is not None and first.effective_on == contract.signed_on else []
     before = log[position - 1] if position > 0 else None

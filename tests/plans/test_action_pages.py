@@ -304,7 +304,8 @@ def test_pilot_choices_are_the_contract_people(client, plan, alice, bob, charlie
 # --- History -------------------------------------------------------------------------------------------
 
 
-def test_history_shows_alices_change_with_old_and_new_status(client, plan, alice, charlie):
+def test_history_shows_alices_change_with_old_and_new_status(client, plan_via_services, alice, charlie):
+    plan = plan_via_services  # the history of the plan's creation is read: the services write it
     login(client, alice)
     response = client.post(url("action_update", plan, plan.guide), form_data(plan.guide, status="DONE"))
     assert response.status_code == 302
@@ -325,7 +326,8 @@ def test_history_shows_alices_change_with_old_and_new_status(client, plan, alice
 # --- Bin -----------------------------------------------------------------------------------------------
 
 
-def test_trash_and_restore_round_trip(client, plan, alice, pierre):
+def test_trash_and_restore_round_trip(client, plan_via_services, alice, pierre):
+    plan = plan_via_services  # the history page is read: its entries compare with the creation record
     login(client, pierre)
     assert client.post(url("action_trash", plan, plan.guide)).status_code == 403
     login(client, alice)
@@ -548,7 +550,8 @@ def test_pilot_adds_an_indicator(client, plan, pierre, bob):
     assert not Indicator.objects.filter(name="Autre").exists()
 
 
-def test_history_shows_changes_to_the_fiches_lists_once_per_save(client, plan, alice):
+def test_history_shows_changes_to_the_fiches_lists_once_per_save(client, plan_via_services, alice):
+    plan = plan_via_services  # the history of the plan's creation is read: the services write it
     from santelocale.plans.models import Term
 
     children = Term.objects.get(vocabulary="PUBLIC", label="Enfants")

@@ -92,7 +92,8 @@ def test_bin_and_restore_keep_sub_actions(plan):
     assert Action.objects.alive().filter(pk__in=[plan.guide.pk, plan.sub.pk]).count() == 2
 
 
-def test_history_records_who_changed_a_fiche(plan, alice):
+def test_history_records_who_changed_a_fiche(plan_via_services, alice):
+    plan = plan_via_services  # the history of the plan's creation is read: the services write it
     from simple_history.utils import update_change_reason  # noqa: F401  (the history app is installed)
 
     action = plan.guide
