@@ -560,6 +560,27 @@ def test_the_export_has_the_template_headers_and_one_row_per_fiche_and_sub_actio
     assert rows[3][column["Etapes de la fiche action"]] == "[x] Programme\nBilan"
 
 
+def test_funders_past_the_third_and_follow_up_notes_are_written_as_french_text(plan, alice):
+    for name, planned in [("CPAM", "1250.5"), ("Département du Tarn", "12000"), ("Mutuelle", "0.25")]:
+        services.save_funding_line(
+            plan.guide,
+            services.FundingData(
+                funder_kind=FunderKind.OTHER, funder_name=name, planned=Decimal(planned), year=2026
+            ),
+        )
+    services.add_follow_up(plan.guide, noted_on=datetime.date(2025, 2, 3), text="Maquette validée.")
+
+    ws = exported_sheet(plan.contract, alice)
+
+    headers = [cell.value for cell in ws[2]]
+    column = {header: index for index, header in reversed(list(enumerate(headers)))}
+    guide = [[cell.value for cell in row] for row in ws.iter_rows(min_row=4)][1]
+    assert guide[column["Financements"]] == (
+        "Autres financements (12\u202f000,25 €) : Département du Tarn : 12\u202f000 € ; Mutuelle : 0,25 €"
+    )
+    assert guide[column["Notes"]] == "03/02/2025 : Maquette validée."
+
+
 def test_a_confidential_fiche_is_not_exported_to_an_outsider(plan, alice, charlie):
     def titles(user):
         ws = exported_sheet(plan.contract, user)

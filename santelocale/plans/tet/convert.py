@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from openpyxl.utils.datetime import from_excel
 
 from santelocale.plans.enums import ActionStatus, FunderKind, Participation, Priority
+from santelocale.utils import fr
 from santelocale.utils.text import fold
 
 EXPECTED_DATE = "une date JJ/MM/AAAA ou un nombre de série Excel"
@@ -35,14 +36,10 @@ def as_text(value) -> str:
         return "VRAI" if value else "FAUX"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return (
-            value.strftime("%d/%m/%Y")
-            if value.time() == datetime.time()
-            else value.strftime("%d/%m/%Y %H:%M")
-        )
+    if isinstance(value, datetime.datetime) and value.time() != datetime.time():
+        return fr.short_datetime(value)
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return fr.short_date(value)
     return str(value).replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "").strip()
 
 
@@ -112,7 +109,7 @@ def american_notice(value, day: datetime.date) -> str:
     if not as_date(value)[1]:
         return ""
     return (
-        f"« {as_text(value)} » est lu comme une date américaine (mois/jour/année) : {day:%d/%m/%Y}. "
+        f"« {as_text(value)} » est lu comme une date américaine (mois/jour/année) : {fr.short_date(day)}. "
         "Vérifiez-la."
     )
 

@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from santelocale.plans import read, services
 from santelocale.plans.models import Action, Section, Step
 from santelocale.plans.tet.columns import EXPORT_COLUMNS, LEVEL_KEYS, Column
+from santelocale.utils import fr
 from santelocale.utils.spreadsheet import FORMULA_STARTS
 
 SHEET_NAME = "Fichier dimport"
@@ -50,11 +51,6 @@ def _number(amount: Decimal | None):
     return int(amount) if amount == amount.to_integral_value() else float(amount)
 
 
-def _euros(amount: Decimal) -> str:
-    text = f"{amount:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return (text[:-3] if text.endswith(",00") else text) + " €"
-
-
 def _section_cells(section: Section | None, by_pk: dict[int, Section]) -> list[str]:
     if section is None:
         return ["", "", ""]
@@ -77,9 +73,9 @@ def _funding_cells(action: Action) -> dict:
     note = action.funding_note
     if len(items) > 3:
         others = items[3:]
-        detail = " ; ".join(f"{label} : {_euros(planned)}" for label, planned in others)
+        detail = " ; ".join(f"{label} : {fr.euros(planned)}" for label, planned in others)
         total = sum((planned for _, planned in others), Decimal(0))
-        note = "\n".join(filter(None, [note, f"Autres financements ({_euros(total)}) : {detail}"]))
+        note = "\n".join(filter(None, [note, f"Autres financements ({fr.euros(total)}) : {detail}"]))
     cells["funding_note"] = note
     return cells
 
@@ -112,7 +108,7 @@ def _action_cells(action: Action) -> dict:
     linked = [other.label for other in action.linked.all() if other.label not in action.related_text]
     cells["related_text"] = "\n".join(filter(None, [action.related_text, *linked]))
     cells["follow_up"] = "\n".join(
-        f"{note.noted_on:%d/%m/%Y} : {note.text}"
+        f"{fr.short_date(note.noted_on)} : {note.text}"
         for note in sorted(action.follow_ups.all(), key=lambda n: (n.noted_on, n.pk))
     )
     cells["links"] = "\n".join(_link_line(link) for link in action.links.all())

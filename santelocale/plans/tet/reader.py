@@ -17,6 +17,7 @@ from santelocale.plans.services import FundingData
 from santelocale.plans.tet.columns import LEVEL_KEYS, Column, column_for
 from santelocale.plans.tet.convert import EXPECTED_TITLE, Bad, as_text, funder_kind, is_empty, split_number
 from santelocale.plans.tet.results import ImportPreview, ParsedFiche, ParsedSection, RowError
+from santelocale.utils import fr
 from santelocale.utils.bounds import text_limit
 from santelocale.utils.text import fold
 
@@ -354,7 +355,7 @@ class _Reader:
                 row,
                 "ends_on",
                 cells.get(self.by_key["ends_on"]),
-                f"une date de fin postérieure à la date de début ({start:%d/%m/%Y})",
+                f"une date de fin postérieure à la date de début ({fr.short_date(start)})",
             )
         year = start.year if start and 2000 <= start.year <= 2100 else None
         for funder_index, amount_index in self.funders:
