@@ -1,6 +1,6 @@
 """API routers of the territories app."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from django.shortcuts import get_object_or_404
@@ -12,6 +12,7 @@ from santelocale.api.schemas import Choice
 from santelocale.territories.enums import Level, Zone
 from santelocale.territories.models import Dataset, Perimeter, Region
 from santelocale.territories.services import (
+    PERIMETER_LEVELS,
     PerimeterError,
     describe_territory,
     get_territory,
@@ -85,13 +86,22 @@ class PerimeterIn(Schema):
     )
 
 
+# One territory a perimeter is made of, as ``services.resolve_components`` records it in
+# ``Perimeter.components``.
+class ComponentOut(Schema):
+    kind: Literal[tuple(str(level) for level in PERIMETER_LEVELS)] = Field(description="niveau du territoire")
+    label: str = Field(description="libellé du niveau, par exemple « Commune »")
+    code: str = Field(description="code INSEE, SIREN ou code du QPV")
+    name: str = Field(description="nom du territoire")
+
+
 class PerimeterOut(Schema):
     id: UUID = Field(validation_alias="public_id")
     name: str
     description: str
     population: int
     commune_count: int
-    components: list[dict]
+    components: list[ComponentOut]
     bbox: list[float]
 
 

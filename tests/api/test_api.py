@@ -63,6 +63,32 @@ def test_creating_a_perimeter_through_the_api(alice_client):
     assert alice_client.get(f"/api/perimetres/{body['id']}").json()["name"] == "API"
 
 
+def test_a_perimeters_components_are_answered_as_recorded_and_their_fields_are_documented(alice_client):
+    body = alice_client.post(
+        "/api/perimetres",
+        {"name": "API", "codes": "81004 248100737"},
+        content_type="application/json",
+    ).json()
+
+    recorded = Perimeter.objects.get(public_id=body["id"]).components
+    assert (
+        body["components"]
+        == recorded
+        == [
+            {"kind": "commune", "label": "Commune", "code": "81004", "name": "Albi"},
+            {"kind": "epci", "label": "EPCI", "code": "248100737", "name": recorded[1]["name"]},
+        ]
+    )
+    assert alice_client.get(f"/api/perimetres/{body['id']}").json()["components"] == recorded
+    schemas = alice_client.get("/api/openapi.json").json()["components"]["schemas"]
+    assert schemas["PerimeterOut"]["properties"]["components"]["items"] == {
+        "$ref": "#/components/schemas/ComponentOut"
+    }
+    component = schemas["ComponentOut"]
+    assert list(component["properties"]) == component["required"] == ["kind", "label", "code", "name"]
+    assert component["properties"]["kind"]["enum"] == ["commune", "epci", "departement", "qpv"]
+
+
 def test_bad_codes_through_the_api_give_422_with_the_list(alice_client):
     response = alice_client.post(
         "/api/perimetres", {"name": "API", "codes": "81004 99999 888888888"}, content_type="application/json"
