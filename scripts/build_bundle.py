@@ -689,6 +689,34 @@ def build_sources() -> list[dict]:
     ]
 
 
+def bundle_counts(
+    *,
+    regions: list[dict],
+    departements: list[dict],
+    communes: list[dict],
+    epci: list[dict],
+    qpv: list[dict],
+    contrats: list[dict],
+    geo_sizes: dict[str, int],
+) -> dict:
+    """The counts a bundle's MANIFEST states, from the records written to its files and the number of
+    features written to each contour layer (``geo_sizes``, by layer: regions, departements, epci, communes).
+    The contrats de ville are counted by their source: CGET polygons (2015) and ANCT points."""
+    return {
+        "regions": len(regions),
+        "departements": len(departements),
+        "communes": len(communes),
+        "epci": len(epci),
+        "qpv": len(qpv),
+        "contrats_de_ville_2015": sum(c["source"] == "cget-polygones" for c in contrats),
+        "contrats_de_ville_points_anct": sum(c["source"] == "anct-points" for c in contrats),
+        "commune_geometries": geo_sizes["communes"],
+        "epci_geometries": geo_sizes["epci"],
+        "departement_geometries": geo_sizes["departements"],
+        "region_geometries": geo_sizes["regions"],
+    }
+
+
 def build_manifest(out: Path, rels: list[str], counts: dict) -> dict:
     """sha256/bytes of every bundle file and the bundle version derived from them."""
     files = {}
@@ -875,19 +903,15 @@ def subset_bundle(national: Path, out: Path, departements: set[str]) -> dict:
         features = [f for f in read(rel)["features"] if keep is None or f["properties"]["code"] in keep]
         geo_sizes[layer] = len(features)
         emit(rel, feature_collection(features))
-    counts = {
-        "regions": len(regions),
-        "departements": len(departements_rows),
-        "communes": len(communes),
-        "epci": len(epci),
-        "qpv": len(qpv),
-        "contrats_de_ville_2015": sum(c["source"] == "cget-polygones" for c in contrats),
-        "contrats_de_ville_points_anct": sum(c["source"] == "anct-points" for c in contrats),
-        "commune_geometries": geo_sizes["communes"],
-        "epci_geometries": geo_sizes["epci"],
-        "departement_geometries": geo_sizes["departements"],
-        "region_geometries": geo_sizes["regions"],
-    }
+    counts = bundle_counts(
+        regions=regions,
+        departements=departements_rows,
+        communes=communes,
+        epci=epci,
+        qpv=qpv,
+        contrats=contrats,
+        geo_sizes=geo_sizes,
+    )
     manifest = build_manifest(out, written, counts)
     write_json(out, "MANIFEST.json", manifest)
     return manifest
@@ -947,19 +971,15 @@ def main(argv: list[str] | None = None) -> int:
     emit("contrats_de_ville.json", contrats)
     emit("sources.json", build_sources())
 
-    counts = {
-        "regions": len(regions),
-        "departements": len(departements),
-        "communes": len(communes),
-        "epci": len(epci),
-        "qpv": len(qpv),
-        "contrats_de_ville_2015": len(cv2015),
-        "contrats_de_ville_points_anct": len(cv2024),
-        "commune_geometries": geo_sizes["communes"],
-        "epci_geometries": geo_sizes["epci"],
-        "departement_geometries": geo_sizes["departements"],
-        "region_geometries": geo_sizes["regions"],
-    }
+    counts = bundle_counts(
+        regions=regions,
+        departements=departements,
+        communes=communes,
+        epci=epci,
+        qpv=qpv,
+        contrats=contrats,
+        geo_sizes=geo_sizes,
+    )
     write_json(out, "MANIFEST.json", build_manifest(out, written, counts))
 
     failures = print_checks(
