@@ -56,7 +56,8 @@ quality: install-test
 # one worker: tests/conftest.py); the end-to-end tests once,
 # in Chromium, on SQLite; on PostgreSQL only those that need it (two servers, one database). See
 # docs/performance.md.
-PYTEST := $(BIN)/pytest -p no:cacheprovider
+# --durations: each run ends with its slowest tests, to see where the time goes (docs/performance.md).
+PYTEST := $(BIN)/pytest -p no:cacheprovider --durations=8
 TEST_WORKERS ?= auto
 PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
 
