@@ -230,9 +230,9 @@ def _objects(contract) -> dict[str, list]:
     }
 
 
-def _fill(pattern: str, world) -> list[str]:
-    """Concrete URLs for a route: each contract of the world for ``public_id``, each of its objects for
-    the other converters."""
+def _fill(pattern: str, world, objects: dict) -> list[str]:
+    """Concrete URLs for a route: each contract of the world for ``public_id``, each of its objects
+    (``objects[contract.pk]``, from ``_objects``) for the other converters."""
     path = "/" + pattern
     if "<" not in path:
         return [path]
@@ -245,28 +245,28 @@ def _fill(pattern: str, world) -> list[str]:
     if path.startswith("/contrats/socles/"):
         return [path.replace("<str:code>", "76").replace("<int:pk>", "1")]
     if path.startswith("/fiches/"):
-        return [path.replace("<int:pk>", str(a.pk)) for c in world["contracts"] for a in c.actions.all()]
+        return [path.replace("<int:pk>", str(pk)) for c in world["contracts"] for pk in objects[c.pk]["pk"]]
     urls = []
     for contract in world["contracts"]:
         base = path.replace("<uuid:public_id>", str(contract.public_id)).replace("<str:token>", "x")
-        objects = _objects(contract)
+        found = objects[contract.pk]
         keys = {
-            "<int:indicator_pk>": objects["indicator"],
-            "<int:body_id>": objects["body_id"],
-            "<int:member_id>": objects["member_id"],
-            "<int:meeting_id>": objects["meeting_id"],
-            "<int:contact_id>": objects["contact_id"],
-            "<int:step_pk>": objects["step_pk"][:1],
-            "<int:line_pk>": objects["line_pk"][:1],
+            "<int:indicator_pk>": found["indicator"],
+            "<int:body_id>": found["body_id"],
+            "<int:member_id>": found["member_id"],
+            "<int:meeting_id>": found["meeting_id"],
+            "<int:contact_id>": found["contact_id"],
+            "<int:step_pk>": found["step_pk"][:1],
+            "<int:line_pk>": found["line_pk"][:1],
         }
         if "/signataires/<int:pk>" in base:
-            keys["<int:pk>"] = objects["signatory"]
+            keys["<int:pk>"] = found["signatory"]
         elif "/articulations/<int:pk>" in base:
-            keys["<int:pk>"] = objects["link"]
+            keys["<int:pk>"] = found["link"]
         elif "/axes/<int:pk>" in base:
-            keys["<int:pk>"] = objects["section"]
+            keys["<int:pk>"] = found["section"]
         else:
-            keys["<int:pk>"] = objects["pk"]
+            keys["<int:pk>"] = found["pk"]
         candidates = [base]
         for key, values in keys.items():
             if any(key in url for url in candidates):
@@ -276,11 +276,12 @@ def _fill(pattern: str, world) -> list[str]:
 
 
 def _page_urls(world) -> list[str]:
+    objects = {contract.pk: _objects(contract) for contract in world["contracts"]}
     urls = []
     for pattern in _patterns(get_resolver()):
         if pattern.startswith(("admin/", "api/", "comptes/deconnexion")):
             continue
-        urls += _fill(pattern, world)
+        urls += _fill(pattern, world, objects)
     # Exports behind a query string.
     for contract in world["contracts"]:
         urls.append(f"/contrats/{contract.public_id}/plan/tableau/?format=csv")
