@@ -34,6 +34,26 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+#: what the ``plan`` fixtures give a test (both builds: factories and services)
+PLAN_PARTS = (
+    "contract",
+    "access",
+    "objective",
+    "mental",
+    "guide",
+    "secret",
+    "sub",
+    "sism",
+    "ars_line",
+    "town_line",
+    "indicator",
+)
+
+
+def _plan(built: dict) -> SimpleNamespace:
+    return SimpleNamespace(**{name: built[name] for name in PLAN_PARTS})
+
+
 @pytest.fixture
 def association(db):
     return Organisation.objects.create(
@@ -144,19 +164,7 @@ def plan(alice, albi, occitanie, tarn, albi_perimeter, pierre):
     IndicatorValueFactory(
         indicator=indicator, period="2025", target=Decimal(500), actual=Decimal(350), source="Ville d’Albi"
     )
-    return SimpleNamespace(
-        contract=contract,
-        access=access,
-        objective=objective,
-        mental=mental,
-        guide=guide,
-        secret=secret,
-        sub=sub,
-        sism=sism,
-        ars_line=ars_line,
-        town_line=town_line,
-        indicator=indicator,
-    )
+    return _plan(locals())
 
 
 def _registrar():
@@ -256,16 +264,4 @@ def build_plan_via_services(make_contract, pierre):
         contract, name="Guides distribués", kind="PROCESS", unit="guides", direction="UP", action=guide
     )
     record_value(indicator, period="2025", target=Decimal(500), actual=Decimal(350), source="Ville d’Albi")
-    return SimpleNamespace(
-        contract=contract,
-        access=access,
-        objective=objective,
-        mental=mental,
-        guide=guide,
-        secret=secret,
-        sub=sub,
-        sism=sism,
-        ars_line=ars_line,
-        town_line=town_line,
-        indicator=indicator,
-    )
+    return _plan(locals())
