@@ -12,7 +12,7 @@ import datetime
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from santelocale.accounts.enums import OrganisationKind, Role
 from santelocale.accounts.models import Membership, Organisation, User
@@ -46,7 +46,7 @@ def pytest_collection_modifyitems(config, items):
       fixture (``module_data``: rows written once) stays on one worker, so its data is written once;
     - the slow tests go out first, so that no worker is left running a long test alone at the end.
     """
-    if connection_vendor() == "postgresql":
+    if connection.vendor == "postgresql":
         elsewhere = [item for item in items if not _reaches_the_database(item)]
         if elsewhere:
             config.hook.pytest_deselected(items=elsewhere)
@@ -57,13 +57,6 @@ def pytest_collection_modifyitems(config, items):
         if any(d[-1].scope == "module" for d in definitions if d):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
-
-
-def connection_vendor() -> str:
-    """The vendor of the database the suite runs on ("sqlite", "postgresql")."""
-    from django.db import connection
-
-    return connection.vendor
 
 
 @pytest.fixture(scope="session")
@@ -202,6 +195,13 @@ def albi_perimeter(alice):
     return save_perimeter(name="Ville d’Albi", components=[{"kind": "commune", "code": "81004"}], user=alice)
 
 
+def registrar() -> User:
+    """The platform administrator who enters contracts already signed or carried by others."""
+    return User.objects.filter(email="registre@example.test").first() or User.objects.create_superuser(
+        email="registre@example.test", password=PASSWORD
+    )
+
+
 @pytest.fixture
 def make_contract(alice, albi, occitanie, tarn, albi_perimeter):
     """Build a contract on Albi (by default a CLS draft carried by the Ville d’Albi)."""
@@ -223,10 +223,7 @@ def make_contract(alice, albi, occitanie, tarn, albi_perimeter):
             return create_contract(user=alice, data=ContractData(**fields), **extra)
         # Alice may only propose a project for her own collectivité: anything else (a contract already
         # signed, another porteur) is entered by a platform administrator.
-        registrar = User.objects.filter(
-            email="registre@example.test"
-        ).first() or User.objects.create_superuser(email="registre@example.test", password=PASSWORD)
-        return create_contract(user=registrar, data=ContractData(**fields), **extra)
+        return create_contract(user=registrar(), data=ContractData(**fields), **extra)
 
     return make
 

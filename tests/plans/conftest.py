@@ -12,14 +12,14 @@ from types import SimpleNamespace
 import pytest
 
 from santelocale.accounts.enums import OrganisationKind, Role
-from santelocale.accounts.models import Organisation, User
+from santelocale.accounts.models import Organisation
 from santelocale.contracts.enums import Status
 from santelocale.indicators.services import add_indicator, record_value
 from santelocale.plans import services
 from santelocale.plans.enums import ActionStatus, FunderKind, ProgressMode, SectionKind
 from santelocale.plans.models import Term
 from santelocale.plans.services import ActionData, FundingData, SectionData
-from tests.conftest import PASSWORD, _person
+from tests.conftest import _person, registrar
 from tests.factories import (
     ActionFactory,
     ContractFactory,
@@ -90,7 +90,7 @@ def plan(alice, albi, occitanie, tarn, albi_perimeter, pierre):
         starts_on=datetime.date(2024, 1, 10),
         ends_on=datetime.date(2028, 12, 31),
         is_published=True,
-        created_by=_registrar(),
+        created_by=registrar(),
     )
     access = SectionFactory(contract=contract, title="Accès aux soins", number="1")
     objective = SectionFactory(
@@ -165,13 +165,6 @@ def plan(alice, albi, occitanie, tarn, albi_perimeter, pierre):
         indicator=indicator, period="2025", target=Decimal(500), actual=Decimal(350), source="Ville d’Albi"
     )
     return _plan(locals())
-
-
-def _registrar():
-    """The platform administrator who enters contracts already signed (as ``make_contract`` does)."""
-    return User.objects.filter(email="registre@example.test").first() or User.objects.create_superuser(
-        email="registre@example.test", password=PASSWORD
-    )
 
 
 @pytest.fixture

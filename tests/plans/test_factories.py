@@ -6,7 +6,8 @@ import pytest
 from django.apps import apps
 from django.db import models, transaction
 
-from tests.plans.conftest import _registrar, build_plan_via_services
+from tests.conftest import registrar
+from tests.plans.conftest import build_plan_via_services
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def snapshot() -> dict:
 
 
 def test_the_plan_fixture_leaves_the_rows_the_services_write(request, make_contract, pierre):
-    _registrar()  # the administrator who enters the signed contract, the same for both plans
+    registrar()  # the administrator who enters the signed contract, the same for both plans
     with transaction.atomic():
         build_plan_via_services(make_contract, pierre)
         by_services = snapshot()
