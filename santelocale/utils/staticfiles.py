@@ -48,8 +48,5 @@ def collecting(static_root: Path):
     static_root = Path(static_root)
     static_root.mkdir(parents=True, exist_ok=True)
     with open(static_root / ".collect.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        yield
