@@ -5,6 +5,8 @@ field and the bound it breaks; the OpenAPI document lists, for each operation, t
 (401, 403, 404, 422) with that shape, so that the schema tells the truth (a Schemathesis run checks it).
 """
 
+import copy
+
 from django.db import OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
@@ -34,12 +36,23 @@ ERROR_SCHEMA = {
 
 class SanteLocaleAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The OpenAPI document, built once per path prefix: the routes and schemas are fixed once the URLs
+        are loaded, and building it takes about 0.4 s (pydantic's JSON schemas), which every visit of
+        /api/docs paid. A copy is returned, so that a caller changing it cannot change the next answer."""
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schemas = self.__dict__.setdefault("_openapi_schemas", {})
+        if path_prefix not in schemas:
+            schemas[path_prefix] = self._build_openapi_schema(path_prefix)
+        return copy.deepcopy(schemas[path_prefix])
+
+    def _build_openapi_schema(self, path_prefix):
         """ninja's document, with the errors each operation can answer added where it does not declare them:
         400 for every one (a body that is not JSON; a NUL byte in the address or the query, refused before
         any view by errors.RefuseNulBytesMiddleware), 422 for every operation that takes input, 404 for
         every address with an identifier, 401 and 403 for every operation that needs a session (and every
         write: rights are checked there)."""
-        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema = super().get_openapi_schema(path_prefix=path_prefix)
         schema["components"].setdefault("schemas", {})["Error"] = ERROR_SCHEMA
         for operations in schema["paths"].values():
             for method, operation in operations.items():

@@ -1,5 +1,7 @@
 """The JSON API: search, territories, sources and perimeters, with its OpenAPI schema."""
 
+import json
+
 import pytest
 
 from santelocale.territories.models import Perimeter
@@ -17,6 +19,19 @@ def test_openapi_schema_describes_every_endpoint(client):
         "/api/sources",
         "/api/perimetres",
     } <= paths
+
+
+def test_changing_a_copy_of_the_openapi_document_does_not_change_the_next_answer(client):
+    from santelocale.api.api import api
+
+    first = api.get_openapi_schema(path_prefix="/api/")
+    first["paths"].clear()
+    served = client.get("/api/openapi.json").json()
+    assert "/api/contrats" in served["paths"]
+    # As JSON (the document keys some answers by number, which JSON writes as text).
+    assert served == json.loads(json.dumps(api.get_openapi_schema(path_prefix="/api/")))
+    # Under another prefix (a server mounted below a path) the document names that prefix.
+    assert "/sous/api/contrats" in api.get_openapi_schema(path_prefix="/sous/api/")["paths"]
 
 
 def test_api_docs_are_served_without_a_cdn(client):
