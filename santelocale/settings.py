@@ -169,6 +169,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "santelocale.utils.staticfiles.IncrementalCompressedStaticFilesStorage"},
 }
+# Off only where nobody downloads over a network (the end-to-end tests): files are then served uncompressed.
+STATIC_COMPRESS = env_bool("SANTELOCALE_STATIC_COMPRESS", True)
 # Source maps are fetched by developer tools only: not compressed (they were a third of the compression time).
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 # Without collectstatic (tests, `runserver`), serve straight from the apps' static folders.

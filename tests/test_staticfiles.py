@@ -13,8 +13,9 @@ from santelocale.utils.staticfiles import RECORD_NAME, collecting
 STORAGE = "santelocale.utils.staticfiles.IncrementalCompressedStaticFilesStorage"
 
 
-def _collect(source, root):
+def _collect(source, root, compress=True):
     with override_settings(
+        STATIC_COMPRESS=compress,
         STATIC_ROOT=root,
         STATICFILES_DIRS=[source],
         STATICFILES_FINDERS=["django.contrib.staticfiles.finders.FileSystemFinder"],
@@ -59,6 +60,27 @@ def test_a_collect_interrupted_before_its_record_is_written_compresses_everythin
     os.utime(root / "site.css.gz", ns=(1_000_000_000, 1_000_000_000))
     _collect(source, root)
     assert (root / "site.css.gz").stat().st_mtime_ns > 1_000_000_000
+
+
+def test_without_compression_a_changed_file_loses_its_stale_copies_and_gets_them_back_later(tmp_path):
+    source, root = tmp_path / "source", tmp_path / "static"
+    source.mkdir()
+    (source / "site.css").write_text("body { color: #000091; }\n" * 200)
+    (source / "carte.js").write_text("console.log('carte');\n" * 200)
+    _collect(source, root)
+    (source / "site.css").write_text("body { color: #e1000f; }\n" * 200)
+    later = (root / "site.css").stat().st_mtime_ns + 5_000_000_000
+    os.utime(source / "site.css", ns=(later, later))
+
+    _collect(source, root, compress=False)
+    assert "#e1000f" in (root / "site.css").read_text()
+    assert not (root / "site.css.gz").exists() and not (root / "site.css.br").exists()
+    assert (root / "carte.js.gz").exists()  # unchanged: its copy is still right
+
+    _collect(source, root)
+    assert (
+        gzip.decompress((root / "site.css.gz").read_bytes()).decode().startswith("body { color: #e1000f; }")
+    )
 
 
 def test_a_second_collect_into_the_same_folder_waits_for_the_first(tmp_path):

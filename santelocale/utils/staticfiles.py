@@ -6,6 +6,11 @@ storage here records, for each collected file, the size and modification time it
 compresses again only the files whose collected copy changed (Django's `collectstatic` copies a file only
 when its source is newer, so an unchanged file keeps its stamp). ``collecting`` serialises collects into one
 folder (two servers on one machine, or started together, share it).
+
+``STATIC_COMPRESS`` (``SANTELOCALE_STATIC_COMPRESS``, on by default) can turn the compression off where
+nobody downloads over a network — the end-to-end tests, whose fresh clone would otherwise spend 40 s of CPU
+on it: files are then served as they are, and the compressed copies of a changed file are removed (WhiteNoise
+would serve a stale one) so that a later collect with compression on makes them again.
 """
 
 import contextlib
@@ -14,6 +19,7 @@ import json
 import os
 from pathlib import Path
 
+from django.conf import settings
 from whitenoise.storage import CompressedStaticFilesStorage
 
 #: the record of what was compressed, in the static folder itself (it goes with the files it describes)
@@ -33,9 +39,16 @@ class IncrementalCompressedStaticFilesStorage(CompressedStaticFilesStorage):
             done = {}
         stamps = {path: self._stamp(path) for path in paths}
         changed = {path: value for path, value in paths.items() if done.get(path) != stamps[path]}
-        yield from super().post_process(changed, dry_run=False, **options)
+        if getattr(settings, "STATIC_COMPRESS", True):
+            yield from super().post_process(changed, dry_run=False, **options)
+            compressed = stamps
+        else:
+            for path in changed:
+                for suffix in (".gz", ".br"):
+                    Path(self.path(path + suffix)).unlink(missing_ok=True)
+            compressed = {path: stamp for path, stamp in stamps.items() if path not in changed}
         # Written only once every compression succeeded: an interrupted collect redoes its work next time.
-        record.write_text(json.dumps(stamps))
+        record.write_text(json.dumps(compressed))
 
     def _stamp(self, path: str) -> list[int]:
         stat = os.stat(self.path(path))

@@ -75,6 +75,9 @@ def live_url(e2e_database_url):
         "DATABASE_URL": e2e_database_url,
         "SANTELOCALE_VAR_DIR": var_dir,
         "SANTELOCALE_STATIC_ROOT": str(STATIC_ROOT),
+        # The browser is on this machine: no compressed copies (40 s of CPU on a fresh clone); compression
+        # itself is checked by tests/test_staticfiles.py.
+        "SANTELOCALE_STATIC_COMPRESS": "0",
         "DJANGO_SETTINGS_MODULE": "santelocale.settings",
     }
     _santelocale("init", "--no-progress", env=env)

@@ -81,6 +81,7 @@ def test_a_session_opened_on_one_server_writes_through_the_other(shared_database
         "SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_SETTINGS_MODULE": "santelocale.settings",
         "SANTELOCALE_STATIC_ROOT": str(STATIC_ROOT),  # static files hold no data: shared, collected once
+        "SANTELOCALE_STATIC_COMPRESS": "0",  # as the other served instance (tests/e2e/conftest.py)
     }
     env_a = {**base, "SANTELOCALE_VAR_DIR": tempfile.mkdtemp(prefix="santelocale-a-")}
     env_b = {**base, "SANTELOCALE_VAR_DIR": tempfile.mkdtemp(prefix="santelocale-b-")}
