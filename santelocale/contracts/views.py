@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.gzip import gzip_page
@@ -34,12 +35,9 @@ from santelocale.utils.versioning import VersionConflict
 
 def _contract(request, public_id, action="view") -> Contract:
     """The contract if ``request.user`` may see it (404 otherwise) and, for ``change``/``sign``, act on it."""
-    contract = get_object_or_404(
-        Contract.objects.restrict(request.user, "view").select_related(
-            "perimeter", "region", "department", "renews", "created_by"
-        ),
-        public_id=public_id,
-    )
+    contract = reading.visible_contract(request.user, public_id)
+    if contract is None:
+        raise Http404(reading.NOT_VISIBLE)
     if action != "view" and not request.user.has_perm(f"contracts.{action}_contract", contract):
         raise PermissionDenied("Vous ne pouvez pas modifier ce contrat.")
     return contract

@@ -2,9 +2,11 @@
 checked (404 for what they may not see, 403 for what they may not change)."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from santelocale.contracts.models import Contract
+from santelocale.contracts.reading import NOT_VISIBLE, visible_contract
 from santelocale.plans.models import Action
 from santelocale.plans.read import binned_actions, plan_actions
 
@@ -19,10 +21,9 @@ REFUSALS = {
 
 def get_contract(request, public_id, perm: str | None = None) -> Contract:
     """The contract if ``request.user`` may see it (404 otherwise) and hold ``perm`` on it (403)."""
-    contract = get_object_or_404(
-        Contract.objects.restrict(request.user, "view").select_related("perimeter", "region", "department"),
-        public_id=public_id,
-    )
+    contract = visible_contract(request.user, public_id)
+    if contract is None:
+        raise Http404(NOT_VISIBLE)
     if perm and not request.user.has_perm(perm, contract):
         raise PermissionDenied(REFUSALS.get(perm, "Action non autorisée."))
     return contract
