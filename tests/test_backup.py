@@ -14,7 +14,7 @@ from santelocale.contracts import governance
 from santelocale.contracts.enums import BodyKind, ContractKind
 from santelocale.contracts.models import Contract
 from santelocale.plans import services as plan_services
-from santelocale.utils.backup import BUNDLE_MODELS, saved_models
+from santelocale.utils.backup import BUNDLE_MODELS, BackupError, read_backup, restore_backup, saved_models
 from tests.plans.conftest import association, pierre, plan_via_services  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +126,41 @@ def test_restore_refuses_a_damaged_file_or_another_bundle_and_changes_nothing(li
     with pytest.raises(CommandError, match="n’est pas une sauvegarde Santé Locale"):
         call_command("restore", str(not_a_backup), "--force")
     assert snapshot() == before
+
+
+def test_a_file_changed_between_its_check_and_the_restore_restores_nothing(lived_in, tmp_path):
+    """The restore reads the file again row by row (nothing is held in memory): what it reads is checked
+    against the manifest's SHA-256 before the transaction is committed."""
+    path = tmp_path / "sauvegarde.zip"
+    call_command("backup", str(path))
+    backup = read_backup(path)
+    with zipfile.ZipFile(path) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        data = archive.read("data.jsonl")
+    with zipfile.ZipFile(path, "w") as archive:  # same rows, one title changed, manifest kept
+        archive.writestr("manifest.json", json.dumps(manifest))
+        archive.writestr("data.jsonl", data.replace(b"Guide sant", b"Guide SANT"))
+    before = snapshot()
+
+    with pytest.raises(BackupError, match="rien n’est restauré"):
+        restore_backup(backup, force=True)
+    assert snapshot() == before
+
+
+def test_a_truncated_archive_is_refused_in_french(lived_in, tmp_path):
+    path = tmp_path / "sauvegarde.zip"
+    call_command("backup", str(path))
+    damaged = tmp_path / "tronquee.zip"
+    content = path.read_bytes()
+    # The data's compressed bytes cut short, the zip directory kept: the archive opens but does not read.
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("data.jsonl")
+    header = info.header_offset
+    name_length = int.from_bytes(content[header + 26 : header + 28], "little")
+    extra_length = int.from_bytes(content[header + 28 : header + 30], "little")
+    start = header + 30 + name_length + extra_length
+    end = start + info.compress_size
+    damaged.write_bytes(content[: start + 10] + bytes(info.compress_size - 10) + content[end:])
+
+    with pytest.raises(CommandError, match="abîmée"):
+        call_command("restore", str(damaged), "--force")

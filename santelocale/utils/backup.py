@@ -3,7 +3,8 @@
 The file is a zip archive holding ``manifest.json`` (format, date, database vendor, version of the national
 data bundle, number of rows per model, SHA-256 of the data) and ``data.jsonl`` (Django's JSON-lines
 serialisation of every row, history tables included, foreign keys to content types and permissions by
-natural key).
+natural key). Both ways the rows are streamed: neither the backup nor the restore holds the whole data in
+memory.
 
 The national bundle (régions, départements, EPCI, 34,969 communes, QPV, contours, datasets) is *not* in the
 file: it is public, large and versioned. The manifest records its version; ``restore`` loads that bundle
@@ -22,6 +23,7 @@ import datetime
 import hashlib
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,43 +107,63 @@ def _lines(models):
 
 def create_backup(path: Path) -> dict:
     """Write the database to ``path`` (zip); return the manifest. Reads in one transaction (a consistent
-    snapshot on PostgreSQL; SQLite's WAL gives the same)."""
+    snapshot on PostgreSQL; SQLite's WAL gives the same). The rows go to the archive as they are read, a
+    few thousand at a time: memory does not grow with the database."""
     models = saved_models()
-    with transaction.atomic():
-        counts = {model._meta.label_lower: model._base_manager.count() for model in models}
-        payload = "".join(_lines(models)).encode()
-        bundle = _bundle_version()
-    manifest = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "created_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "database": connection.vendor,
-        "bundle_version": bundle,
-        "counts": counts,
-        "sha256": hashlib.sha256(payload).hexdigest(),
-    }
     path = Path(path)
     temporary = path.with_name(path.name + ".partiel")
-    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+    digest = hashlib.sha256()
+    with transaction.atomic(), zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+        counts = {model._meta.label_lower: model._base_manager.count() for model in models}
+        with archive.open("data.jsonl", "w", force_zip64=True) as data:
+            for line in _lines(models):
+                chunk = line.encode()
+                digest.update(chunk)
+                data.write(chunk)
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "created_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "database": connection.vendor,
+            "bundle_version": _bundle_version(),
+            "counts": counts,
+            "sha256": digest.hexdigest(),
+        }
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
-        archive.writestr("data.jsonl", payload)
     temporary.replace(path)  # never a half-written backup under the final name
     return manifest
 
 
 @dataclass
 class BackupFile:
+    """A backup checked by ``read_backup``: its manifest, and its file, whose rows are read again, one line
+    at a time, by ``rows()``."""
+
     manifest: dict
-    payload: bytes
+    path: Path
+
+    def lines(self):
+        """The data's lines as bytes, read from the archive as they are needed."""
+        with zipfile.ZipFile(self.path) as archive, archive.open("data.jsonl") as data:
+            yield from data
+
+    def rows(self, digest=None):
+        """Each row of the data, decoded (Django's « python » serialisation); ``digest`` (a hashlib object),
+        when given, is fed every line read."""
+        for line in self.lines():
+            if digest is not None:
+                digest.update(line)
+            if line.strip():
+                yield json.loads(line)
 
 
 def read_backup(path: Path) -> BackupFile:
-    """The manifest and data of the backup at ``path``, checked (format, version, checksum, counts);
-    raises ``BackupError`` in French otherwise."""
+    """The manifest of the backup at ``path``, the file checked (format, version, checksum, counts) without
+    holding its data in memory; raises ``BackupError`` in French otherwise."""
     try:
         with zipfile.ZipFile(path) as archive:
             manifest = json.loads(archive.read("manifest.json"))
-            payload = archive.read("data.jsonl")
+            archive.getinfo("data.jsonl")
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
         raise BackupError(f"« {path} » n’est pas une sauvegarde Santé Locale lisible ({error}).") from error
     if manifest.get("format") != FORMAT:
@@ -151,14 +173,24 @@ def read_backup(path: Path) -> BackupFile:
             f"Sauvegarde au format {manifest.get('format_version')} : cette version lit le format "
             f"{FORMAT_VERSION}."
         )
-    if hashlib.sha256(payload).hexdigest() != manifest.get("sha256"):
+    backup = BackupFile(manifest, Path(path))
+    digest = hashlib.sha256()
+    lines = 0
+    try:
+        for line in backup.lines():
+            digest.update(line)
+            lines += bool(line.strip())
+    except (OSError, ValueError, EOFError, zlib.error, zipfile.BadZipFile) as error:  # CRC, cut, garbled
+        raise BackupError(
+            f"La sauvegarde est abîmée : « {path} » ne se lit pas jusqu’au bout ({error})."
+        ) from error
+    if digest.hexdigest() != manifest.get("sha256"):
         raise BackupError("La sauvegarde est abîmée : son empreinte SHA-256 ne correspond pas à son contenu.")
-    lines = sum(1 for line in payload.splitlines() if line.strip())
     if lines != sum(manifest.get("counts", {}).values()):
         raise BackupError(
             "La sauvegarde est incomplète : le nombre de lignes ne correspond pas au manifeste."
         )
-    return BackupFile(manifest, payload)
+    return backup
 
 
 def holds_data() -> bool:
@@ -203,8 +235,9 @@ def restore_backup(backup: BackupFile, *, force: bool = False) -> dict:
     deferred = []
     with transaction.atomic(), connection.constraint_checks_disabled():
         _empty(models)
-        rows = (json.loads(line) for line in backup.payload.decode().splitlines() if line.strip())
-        for item in serializers.deserialize("python", rows, handle_forward_references=True):
+        # The file is read again here: checked again on the way (it could have changed since read_backup).
+        digest = hashlib.sha256()
+        for item in serializers.deserialize("python", backup.rows(digest), handle_forward_references=True):
             # No history entry for a restored row (its history rows are restored as they were).
             item.object.skip_history_when_saving = True
             item.save()
@@ -221,7 +254,7 @@ def restore_backup(backup: BackupFile, *, force: bool = False) -> dict:
             for statement in statements:
                 cursor.execute(statement)
         expected = {label: count for label, count in manifest["counts"].items() if count}
-        if counts != expected:
+        if counts != expected or digest.hexdigest() != manifest["sha256"]:
             raise BackupError(
                 "Le nombre de lignes restaurées ne correspond pas au manifeste : rien n’est restauré."
             )
