@@ -43,7 +43,7 @@ from santelocale.contracts.enums import (
 )
 from santelocale.contracts.enums import Status as ContractStatus
 from santelocale.contracts.filtersets import ContractFilterSet
-from santelocale.contracts.governance import NO_HEALTH_DATA, add_body, add_meeting, add_member
+from santelocale.contracts.governance import NO_HEALTH_DATA, add_body, add_meeting, add_member, update_meeting
 from santelocale.contracts.lifecycle import change_status, options_for
 from santelocale.contracts.models import (
     Body,
@@ -194,6 +194,7 @@ def _minutes_visible(meeting: Meeting) -> bool:
 
 class MeetingOut(Schema):
     id: int = Field(description="identifiant de la réunion")
+    version: int = Field(description="version, à renvoyer pour la modifier (PUT)")
     held_on: datetime.date = Field(description="date")
     agenda: str = Field(
         description="ordre du jour (vide pour une cellule cas complexes, et pour qui n’est ni éditeur des "
@@ -624,6 +625,18 @@ class MeetingIn(Schema):
     cases_reviewed: Bounded(Meeting, "cases_reviewed") | None = Field(
         None, description="situations examinées (cellule cas complexes)"
     )
+
+
+class MeetingUpdate(MeetingIn):
+    version: int = Field(
+        ge=0,
+        le=2**31 - 1,
+        description="version lue (GET) ; si la réunion a changé depuis : 409, rien n’est écrit",
+    )
+
+
+class MeetingConflictOut(ConflictOut):
+    current: MeetingOut = Field(description="la réunion telle qu’elle est maintenant (avec sa version)")
 
 
 class ContactIn(Schema):
@@ -1068,16 +1081,51 @@ def api_add_meeting(request, public_id: UUID, body_id: Id, payload: MeetingIn):
     contract = _editable(request, public_id)
     body = _body_of(contract, body_id)
     values = payload.dict()
-    ids = list(dict.fromkeys(values.pop("attendees")))
-    attendees = list(BodyMember.objects.filter(pk__in=ids, body__contract=contract))
-    unknown = sorted(set(ids) - {m.pk for m in attendees})
+    attendees, unknown = _seats(contract, values.pop("attendees"))
     if unknown:
-        return refused([f"Membre(s) inconnu(s) : {', '.join(map(str, unknown))}."])
+        return refused([unknown])
     try:
         meeting = add_meeting(body, attendees=attendees, **values)
     except ContractError as exc:
         return refused(exc.messages)
     return Status(201, meeting)
+
+
+def _seats(contract: Contract, ids: list[int]) -> tuple[list[BodyMember], str]:
+    """The members ``ids`` name among the contract's seats, and what to answer for those it does not hold."""
+    ids = list(dict.fromkeys(ids))
+    seats = list(BodyMember.objects.filter(pk__in=ids, body__contract=contract))
+    unknown = sorted(set(ids) - {m.pk for m in seats})
+    return seats, (f"Membre(s) inconnu(s) : {', '.join(map(str, unknown))}." if unknown else "")
+
+
+@contracts_router.put(
+    "/{uuid:public_id}/reunions/{int:meeting_id}",
+    response={200: MeetingOut, 403: ErrorOut, 404: ErrorOut, 409: MeetingConflictOut, 422: ErrorOut},
+    auth=django_auth,
+    summary="Modifier une réunion",
+)
+def api_update_meeting(request, public_id: UUID, meeting_id: Id, payload: MeetingUpdate):
+    """Replace a meeting's date, attendance, agenda, minutes and decisions (typically the minutes, written
+    after it was held), under the rules of a new meeting. ``version`` is the one read: a meeting changed
+    since answers 409 with its current state, nothing written."""
+    contract = _editable(request, public_id)
+    meeting = found(
+        Meeting.objects.select_related("body").filter(pk=meeting_id, body__contract=contract).first(),
+        "Ce contrat n’a pas cette réunion.",
+    )
+    values = payload.dict()
+    version = values.pop("version")
+    attendees, unknown = _seats(contract, values.pop("attendees"))
+    if unknown:
+        return refused([unknown])
+    try:
+        update_meeting(meeting, attendees=attendees, expected_version=version, **values)
+    except VersionConflict as conflict:
+        return conflicted(conflict)
+    except ContractError as exc:
+        return refused(exc.messages)
+    return meeting
 
 
 # --- Contacts ---------------------------------------------------------------------------------------

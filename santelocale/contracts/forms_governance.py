@@ -12,7 +12,7 @@ from santelocale.accounts.submissions import CreationForm
 from santelocale.contracts.enums import BodyKind, ContactRole, ContractKind, MemberRole, Quart
 from santelocale.contracts.governance import CLSM_ONLY_BODIES, NO_HEALTH_DATA
 from santelocale.contracts.models import BodyMember
-from santelocale.utils.forms import BoundedFieldsMixin
+from santelocale.utils.forms import BoundedFieldsMixin, VersionedForm
 
 #: The browser's date picker sends ISO dates; a typed date may be in the French form.
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -103,7 +103,7 @@ class MemberForm(BoundedFieldsMixin, CreationForm):
     term_ends_on = _date_field("Fin du mandat (facultatif)")
 
 
-class MeetingForm(BoundedFieldsMixin, CreationForm):
+class MeetingFields(BoundedFieldsMixin, forms.Form):
     """A meeting of a body. For a « cellule cas complexes » the page offers only the date, attendance and
     the number of situations examined; any text sent anyway is refused by the service."""
 
@@ -137,6 +137,41 @@ class MeetingForm(BoundedFieldsMixin, CreationForm):
         # service and gets its message (« Ne sont pas membres de cette instance… »).
         if contract is not None:
             self.fields["attendees"].queryset = BodyMember.objects.filter(body__contract=contract)
+
+    def values(self) -> dict:
+        """The service's arguments (``governance.add_meeting`` / ``update_meeting``)."""
+        data = self.cleaned_data
+        return {
+            "held_on": data["held_on"],
+            "agenda": data["agenda"],
+            "minutes": data["minutes"],
+            "decisions": data["decisions"],
+            "attendees": list(data["attendees"]),
+            "other_attendees": data["other_attendees"] or 0,
+            "cases_reviewed": data["cases_reviewed"],
+        }
+
+
+class MeetingForm(MeetingFields, CreationForm):
+    """Recording a meeting (sent twice, it records one)."""
+
+
+class MeetingEditForm(MeetingFields, VersionedForm):
+    """Changing a meeting: the version read is sent back, so that a change made meanwhile is not lost."""
+
+    @classmethod
+    def of(cls, meeting, contract):
+        initial = {
+            "held_on": meeting.held_on.isoformat(),  # as the browser's date picker reads and sends it
+            "agenda": meeting.agenda,
+            "minutes": meeting.minutes,
+            "decisions": meeting.decisions,
+            "attendees": [m.pk for m in meeting.attendees.all()],
+            "other_attendees": meeting.other_attendees,
+            "cases_reviewed": meeting.cases_reviewed,
+            "version": meeting.version,
+        }
+        return cls(initial=initial, contract=contract)
 
 
 class ContactForm(BoundedFieldsMixin, CreationForm):

@@ -85,21 +85,18 @@ def add_member(
     )
 
 
-def add_meeting(
+def _meeting_problems(
     body: Body,
     *,
-    held_on: datetime.date,
-    agenda: str = "",
-    minutes: str = "",
-    decisions: str = "",
-    attendees: list[BodyMember] | None = None,
-    other_attendees: int = 0,
-    cases_reviewed: int | None = None,
-) -> Meeting:
-    """Record a meeting. Refuses attendees who are not members of the body, a negative count, and any
-    free text for a « cellule cas complexes » (see ``COMPLEX_CASES_RULE``)."""
+    agenda: str,
+    minutes: str,
+    decisions: str,
+    attendees: list[BodyMember],
+    other_attendees: int,
+    cases_reviewed: int | None,
+) -> list[str]:
+    """What is wrong with a meeting of ``body`` holding these values (recording it or changing it)."""
     problems = []
-    attendees = attendees or []
     strangers = [m.person for m in attendees if m.body_id != body.pk]
     if strangers:
         problems.append("Ne sont pas membres de cette instance : " + ", ".join(strangers) + ".")
@@ -115,6 +112,32 @@ def add_meeting(
         {"agenda": agenda, "minutes": minutes, "decisions": decisions}
         | {name: count for name, count in counts.items() if count is None or count >= 0},  # < 0: said above
     )
+    return problems
+
+
+def add_meeting(
+    body: Body,
+    *,
+    held_on: datetime.date,
+    agenda: str = "",
+    minutes: str = "",
+    decisions: str = "",
+    attendees: list[BodyMember] | None = None,
+    other_attendees: int = 0,
+    cases_reviewed: int | None = None,
+) -> Meeting:
+    """Record a meeting. Refuses attendees who are not members of the body, a negative count, and any
+    free text for a « cellule cas complexes » (see ``COMPLEX_CASES_RULE``)."""
+    attendees = attendees or []
+    problems = _meeting_problems(
+        body,
+        agenda=agenda,
+        minutes=minutes,
+        decisions=decisions,
+        attendees=attendees,
+        other_attendees=other_attendees,
+        cases_reviewed=cases_reviewed,
+    )
     if problems:
         raise ContractError(problems)
     with transaction.atomic():
@@ -127,5 +150,44 @@ def add_meeting(
             other_attendees=other_attendees,
             cases_reviewed=cases_reviewed,
         )
+        meeting.attendees.set(attendees)
+    return meeting
+
+
+def update_meeting(
+    meeting: Meeting,
+    *,
+    held_on: datetime.date,
+    agenda: str = "",
+    minutes: str = "",
+    decisions: str = "",
+    attendees: list[BodyMember] | None = None,
+    other_attendees: int = 0,
+    cases_reviewed: int | None = None,
+    expected_version: int | None = None,
+) -> Meeting:
+    """Change a meeting — typically its minutes and decisions, written after it was held — under the rules
+    of ``add_meeting``. With ``expected_version`` (the version the user's form or API read), a meeting
+    changed since by someone else is not overwritten: ``VersionConflict``, nothing written."""
+    attendees = attendees or []
+    problems = _meeting_problems(
+        meeting.body,
+        agenda=agenda,
+        minutes=minutes,
+        decisions=decisions,
+        attendees=attendees,
+        other_attendees=other_attendees,
+        cases_reviewed=cases_reviewed,
+    )
+    if problems:
+        raise ContractError(problems)
+    meeting.held_on = held_on
+    meeting.agenda = agenda.strip()
+    meeting.minutes = minutes.strip()
+    meeting.decisions = decisions.strip()
+    meeting.other_attendees = other_attendees
+    meeting.cases_reviewed = cases_reviewed
+    with transaction.atomic():
+        meeting.save(expected_version=expected_version)
         meeting.attendees.set(attendees)
     return meeting

@@ -22,6 +22,11 @@ urlpatterns = [
         name="governance_member_delete",
     ),
     path(
+        f"{_G}reunions/<int:meeting_id>/modifier/",
+        views.governance_meeting_edit,
+        name="governance_meeting_edit",
+    ),
+    path(
         f"{_G}reunions/<int:meeting_id>/supprimer/",
         views.governance_meeting_delete,
         name="governance_meeting_delete",

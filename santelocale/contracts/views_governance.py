@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, IntegerField, Value, When
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,15 +31,23 @@ from santelocale.contracts.forms_governance import (
     BodyForm,
     ContactForm,
     DirectoryFilterForm,
+    MeetingEditForm,
     MeetingForm,
     MemberForm,
 )
-from santelocale.contracts.governance import COMPLEX_CASES_RULE, add_body, add_meeting, add_member
+from santelocale.contracts.governance import (
+    COMPLEX_CASES_RULE,
+    add_body,
+    add_meeting,
+    add_member,
+    update_meeting,
+)
 from santelocale.contracts.models import Body, BodyMember, Contact, Contract, Meeting
 from santelocale.contracts.services import ContractError, add_contact
 from santelocale.territories.models import Department, Region
 from santelocale.utils import fr
 from santelocale.utils.spreadsheet import spreadsheet_csv
+from santelocale.utils.versioning import VersionConflict
 
 PAGE = "contracts/governance/governance.html"
 ROLE_ORDER = {value: position for position, value in enumerate(MemberRole.values)}
@@ -56,10 +64,9 @@ MEETING_REMOVAL = (
 def _contract(request, public_id, action: str = "view") -> Contract:
     """The contract if ``request.user`` may view it (404 otherwise); with ``action="change"``, 403 unless
     they may also change it."""
-    contract = get_object_or_404(
-        Contract.objects.restrict(request.user, "view").select_related("region", "department"),
-        public_id=public_id,
-    )
+    contract = reading.visible_contract(request.user, public_id)
+    if contract is None:
+        raise Http404(reading.NOT_VISIBLE)
     if action == "change" and not request.user.has_perm("contracts.change_contract", contract):
         raise PermissionDenied(REFUSED)
     return contract
@@ -285,21 +292,8 @@ def governance_meeting_add(request, public_id, body_id):
     form = MeetingForm(request.POST, contract=contract)
     errors = _form_errors(form) if not form.is_valid() else []
     if not errors:
-        data = form.cleaned_data
         try:
-            meeting, _ = form.create_once(
-                request,
-                lambda: add_meeting(
-                    body,
-                    held_on=data["held_on"],
-                    agenda=data["agenda"],
-                    minutes=data["minutes"],
-                    decisions=data["decisions"],
-                    attendees=list(data["attendees"]),
-                    other_attendees=data["other_attendees"] or 0,
-                    cases_reviewed=data["cases_reviewed"],
-                ),
-            )
+            meeting, _ = form.create_once(request, lambda: add_meeting(body, **form.values()))
         except ContractError as exc:
             errors = exc.messages
     if errors:
@@ -307,6 +301,58 @@ def governance_meeting_add(request, public_id, body_id):
         return _refused(request, contract, "body", body=body, panel_state={body.pk: state})
     notice = f"Réunion du {fr.short_date(meeting.held_on)} enregistrée pour « {body.name} »."
     return _added_to_body(request, contract, body, notice)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def governance_meeting_edit(request, public_id, meeting_id):
+    """The form of one meeting, to write its minutes and decisions once it was held, or correct it. A
+    meeting changed by someone else since the form was opened is not overwritten: both versions are shown
+    (``_version_conflict.html``), the user's input kept."""
+    contract = _contract(request, public_id, "change")
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("body"), pk=meeting_id, body__contract=contract
+    )
+    errors = []
+    if request.method == "GET":
+        form = MeetingEditForm.of(meeting, contract)
+    else:
+        form = MeetingEditForm(request.POST, contract=contract)
+        errors = _form_errors(form) if not form.is_valid() else []
+        if not errors:
+            values = form.values()
+            try:
+                update_meeting(meeting, **values, expected_version=form.cleaned_data["version"])
+            except VersionConflict as conflict:
+                form.show_conflict(conflict, values)
+            except ContractError as exc:
+                errors = exc.messages
+            else:
+                day = fr.short_date(meeting.held_on)
+                messages.success(request, f"Réunion du {day} de « {meeting.body.name} » enregistrée.")
+                return redirect(_governance_url(contract, f"body-{meeting.body_id}"))
+    body = meeting.body
+    return render(
+        request,
+        "contracts/governance/meeting_form.html",
+        {
+            "contract": contract,
+            "meeting": meeting,
+            "body": body,
+            "form": form,
+            "errors": errors,
+            "members": body.members.order_by("person", "pk"),
+            "selected_attendees": {str(pk) for pk in (form["attendees"].value() or [])},
+            "cancel_url": _governance_url(contract, f"body-{body.pk}"),
+            "breadcrumb": [
+                ("Contrats", reverse("contracts:list")),
+                (contract.name, contract.get_absolute_url()),
+                ("Gouvernance", _governance_url(contract)),
+                (f"Réunion du {fr.short_date(meeting.held_on)}", None),
+            ],
+        },
+        status=400 if errors or form.conflict_rows or getattr(form, "conflict_message", "") else 200,
+    )
 
 
 @login_required

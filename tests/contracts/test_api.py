@@ -583,6 +583,54 @@ def test_a_clsm_steering_committee_gets_its_four_quarts_and_meetings(client, ali
     assert governance["quarts"] == ["CAREGIVERS", "ELECTED", "PSYCHIATRY", "USERS"]
 
 
+def test_the_minutes_are_written_after_the_meeting_and_a_stale_version_writes_nothing(
+    client, alice, diane, make_contract
+):
+    clsm = make_contract(kind=ContractKind.CLSM, name="CLSM d’Albi (test)")
+    _as(client, alice)
+    url = f"{API}/{clsm.public_id}/instances"
+    body = _post(client, url, {"kind": "CLSM_STEERING", "name": "Comité de pilotage"}).json()
+    member = _post(client, f"{url}/{body['id']}/membres", {"person": "Adjointe", "quart": "ELECTED"}).json()
+    created = _post(
+        client, f"{url}/{body['id']}/reunions", {"held_on": "2025-03-12", "agenda": "Bilan"}
+    ).json()
+    assert created["version"] == 1
+    meeting_url = f"{API}/{clsm.public_id}/reunions/{created['id']}"
+    sent = {
+        "version": 1,
+        "held_on": "2025-03-12",
+        "agenda": "Bilan",
+        "minutes": "Diagnostic adopté.",
+        "attendees": [member["id"]],
+    }
+    response = client.put(meeting_url, sent, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert (response.json()["minutes"], response.json()["attendee_ids"], response.json()["version"]) == (
+        "Diagnostic adopté.",
+        [member["id"]],
+        2,
+    )
+    # Someone who read version 1 sends their own minutes: 409, the current meeting returned, nothing written.
+    _as(client, diane)
+    stale = client.put(meeting_url, {**sent, "minutes": "Autre texte."}, content_type="application/json")
+    assert stale.status_code == 409
+    assert stale.json()["current"]["minutes"] == "Diagnostic adopté."
+    assert Meeting.objects.get().minutes == "Diagnostic adopté."
+    # Without the version, or on a meeting of another contract: refused.
+    assert (
+        client.put(meeting_url, {"held_on": "2025-03-12"}, content_type="application/json").status_code == 422
+    )
+    other = make_contract()  # a CLS of the same porteur
+    assert (
+        client.put(
+            f"{API}/{other.public_id}/reunions/{created['id']}",
+            {**sent, "version": 2},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+
+
 def test_a_complex_cases_cell_records_only_a_count(client, alice, make_contract):
     clsm = make_contract(kind=ContractKind.CLSM, name="CLSM d’Albi (test)")
     _as(client, alice)

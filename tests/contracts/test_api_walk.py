@@ -7,10 +7,12 @@ be walked by every persona in turn. Deletions really delete (204), and the objec
 id, before the next persona's request.
 """
 
+import datetime
+
 import pytest
 
 from santelocale.contracts.enums import ContractKind, LinkKind, SignatoryKind, Status
-from santelocale.contracts.models import Body, Contact, ContractLink, RegionalTheme, Signatory
+from santelocale.contracts.models import Body, Contact, ContractLink, Meeting, RegionalTheme, Signatory
 from santelocale.contracts.services import add_signatory, confirm_signatory
 from tests.walk import DENIED, NOT_FOUND, OK, walk
 
@@ -74,6 +76,17 @@ def _patch_table(c):
     return {f"{API}/{c}": ({"version": 1, "starts_on": "2026-01-01", "ends_on": "2025-01-01"}, WRITE_DRAFT)}
 
 
+def _put_table(c, meeting=1):
+    # A meeting replaced with an unknown member among its attendees: refused by the rule (422) for whoever
+    # may change the contract, after the rights.
+    return {
+        f"{API}/{c}/reunions/{meeting}": (
+            {"version": 1, "held_on": "2025-01-01", "attendees": [999999]},
+            WRITE_DRAFT,
+        )
+    }
+
+
 def _delete_table(c, signatory=1, link=1, contact=1, theme=1):
     return {
         f"{API}/{c}/signataires/{signatory}": DELETE_FROM_DRAFT,
@@ -88,6 +101,7 @@ def sample_urls() -> list[str]:
         *_get_table(SAMPLE_ID),
         *_post_table(SAMPLE_ID),
         *_patch_table(SAMPLE_ID),
+        *_put_table(SAMPLE_ID),
         *_delete_table(SAMPLE_ID),
     ]
 
@@ -139,6 +153,16 @@ def test_every_write_operation_answers_each_persona_as_the_rules_say(client, per
         {url: expected for url, (_, expected) in patches.items()},
         _sent(client, "patch", patches),
     )
+    meeting = Meeting.objects.create(body=body, held_on=datetime.date(2025, 3, 12), minutes="Compte rendu")
+    puts = _put_table(draft.public_id, meeting.pk)
+    walk(client, personas, {url: expected for url, (_, expected) in puts.items()}, _sent(client, "put", puts))
+    meeting.refresh_from_db()
+    assert (meeting.held_on, meeting.minutes, meeting.version) == (
+        datetime.date(2025, 3, 12),
+        "Compte rendu",
+        1,
+    )
+    meeting.delete()
     draft.refresh_from_db()
     assert (draft.status, draft.starts_on, draft.generation) == (Status.DRAFTING, None, 1)
     assert draft.status_changes.count() == 1

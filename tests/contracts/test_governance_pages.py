@@ -333,11 +333,99 @@ def test_removing_a_meeting(client, alice, clsm, steering):
     assert not Meeting.objects.exists()
 
 
+def test_the_editor_writes_the_minutes_of_a_meeting_after_it_was_held(client, alice, clsm, steering):
+    chair = add_member(steering, person="Mme la maire", role=MemberRole.CHAIR)
+    nurse = add_member(steering, person="Infirmier de secteur", quart=Quart.PSYCHIATRY)
+    meeting = add_meeting(steering, held_on=datetime.date(2025, 3, 12), agenda="Bilan", attendees=[chair])
+    client.force_login(alice)
+    assert f'href="{_url("governance_meeting_edit", clsm, meeting.pk)}"' in _page(client, clsm)
+    url = _url("governance_meeting_edit", clsm, meeting.pk)
+    form = client.get(url).content.decode()
+    assert "Réunion du 12/03/2025 — Comité de pilotage du CLSM" in form
+    assert ">Bilan</textarea>" in form and 'value="2025-03-12"' in form
+
+    response = client.post(
+        url,
+        {
+            "version": meeting.version,
+            "held_on": "12/03/2025",
+            "agenda": "Bilan",
+            "minutes": "Le diagnostic est adopté.",
+            "decisions": "Lancer le groupe de travail logement.",
+            "attendees": [chair.pk, nurse.pk],
+        },
+        follow=True,
+    )
+    assert "Réunion du 12/03/2025 de « Comité de pilotage du CLSM » enregistrée." in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Le diagnostic est adopté."
+    assert set(meeting.attendees.all()) == {chair, nurse}
+    assert meeting.history.count() >= 2  # who changed what stays in the history
+
+
+def test_minutes_saved_from_an_older_form_overwrite_nothing_and_show_both_versions(
+    client, alice, diane, clsm, steering
+):
+    meeting = add_meeting(steering, held_on=datetime.date(2025, 3, 12))
+    url = _url("governance_meeting_edit", clsm, meeting.pk)
+    read_version = meeting.version
+    client.force_login(diane)  # the ARS delegation writes first
+    client.post(url, {"version": read_version, "held_on": "2025-03-12", "minutes": "Version de l’ARS."})
+    client.force_login(alice)  # the coordinator sends the form she opened before
+    response = client.post(
+        url, {"version": read_version, "held_on": "2025-03-12", "minutes": "Version de la coordination."}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Quelqu’un a modifié ces informations" in html
+    assert "Version de l’ARS." in html and "Version de la coordination." in html  # both, side by side
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Version de l’ARS."
+    # Sent again (with the version the conflict handed back), her text replaces it on purpose.
+    again = client.post(
+        url,
+        {"version": meeting.version, "held_on": "2025-03-12", "minutes": "Version de la coordination."},
+    )
+    assert again.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Version de la coordination."
+
+
+def test_a_changed_meeting_keeps_the_rules_of_a_new_one(client, alice, clsm, steering, cell):
+    stranger = add_member(cell, person="Membre de la cellule")
+    meeting = add_meeting(cell, held_on=datetime.date(2025, 3, 12), cases_reviewed=3)
+    client.force_login(alice)
+    url = _url("governance_meeting_edit", clsm, meeting.pk)
+    form = client.get(url).content.decode()
+    assert 'name="minutes"' not in form  # a « cellule cas complexes » keeps no free text
+    response = client.post(
+        url, {"version": meeting.version, "held_on": "2025-03-12", "minutes": "Situation de M. X"}
+    )
+    assert response.status_code == 400 and COMPLEX_CASES_RULE in response.content.decode()
+    other = add_meeting(steering, held_on=datetime.date(2025, 3, 12))
+    response = client.post(
+        _url("governance_meeting_edit", clsm, other.pk),
+        {"version": other.version, "held_on": "2025-03-12", "attendees": [stranger.pk]},
+    )
+    assert "Ne sont pas membres de cette instance : Membre de la cellule." in response.content.decode()
+    response = client.post(url, {"version": meeting.version, "held_on": "31/02/2025"})
+    assert "Date invalide" in response.content.decode()
+    meeting.refresh_from_db()
+    other.refresh_from_db()
+    assert (meeting.minutes, meeting.held_on, list(other.attendees.all())) == (
+        "",
+        datetime.date(2025, 3, 12),
+        [],
+    )
+
+
 def test_an_object_of_another_contract_is_not_found_through_this_one(client, alice, clsm, cls_draft):
     other = add_body(cls_draft, kind=BodyKind.COPIL, name="COPIL du CLS")
     client.force_login(alice)
     assert client.get(_url("governance_body_delete", clsm, other.pk)).status_code == 404
     assert client.post(_url("governance_member_add", clsm, other.pk), {"person": "X"}).status_code == 404
+    meeting = add_meeting(other, held_on=datetime.date(2025, 3, 12))
+    assert client.get(_url("governance_meeting_edit", clsm, meeting.pk)).status_code == 404
 
 
 def test_the_editor_adds_a_contact_and_an_unpublished_one_is_hidden_from_readers(client, alice, bob, clsm):

@@ -94,6 +94,20 @@ def test_coordinator_adds_a_member_and_a_meeting_to_the_clsm_governance(coordina
     page.goto(url)
     expect(_body_section(page, BODY).locator("ul.sl-results")).to_contain_text("Réunion du 12/03/2025")
 
+    # After the meeting, its minutes: the meeting's own form, filled with what was recorded.
+    _body_section(page, BODY).get_by_role("link", name=f"Modifier la réunion du 12/03/2025 de {BODY}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Réunion du 12/03/2025 — {BODY}")
+    expect(page.get_by_label("Ordre du jour")).to_have_value("Logement accompagné : état des lieux")
+    expect(page.locator("label", has_text=MEMBER).locator("xpath=../input")).to_be_checked()
+    assert_accessible(page, "gouvernance-reunion-modifier")
+    page.get_by_label("Compte rendu").fill("Trois bailleurs rencontrés ; une convention en préparation.")
+    page.get_by_role("button", name="Enregistrer la réunion").click()
+    expect(page).to_have_url(re.compile(r"/gouvernance/"))
+    expect(page.get_by_text(f"Réunion du 12/03/2025 de « {BODY} » enregistrée.")).to_be_visible()
+    expect(_body_section(page, BODY).locator("ul.sl-results")).to_contain_text(
+        "Trois bailleurs rencontrés ; une convention en préparation."
+    )
+
 
 def test_coordinator_publishes_a_contact_and_finds_it_in_the_directory_and_its_csv(coordinator_page):
     page = coordinator_page
