@@ -295,3 +295,8 @@ MIDDLEWARE.insert(0, "santelocale.api.middleware.ApiJsonErrorsMiddleware")
 # A NUL byte in an address, a query or a form field is a 400 before any view reads it (santelocale/errors.py):
 # PostgreSQL cannot compare text holding one. Inside the JSON-errors middleware, so the API answers JSON.
 MIDDLEWARE.insert(1, "santelocale.errors.RefuseNulBytesMiddleware")
+# An API write sent again with its Idempotency-Key is answered once (after authentication: the key is the
+# user's; santelocale/api/middleware.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "santelocale.api.middleware.IdempotencyMiddleware"
+)

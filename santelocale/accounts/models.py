@@ -136,7 +136,8 @@ class Membership(models.Model):
 class FormSubmission(models.Model):
     """A creation form already handled: its one-time token (with a digest of what was sent) and what it
     created, so that the same form sent twice (a double click, a resent request) answers the first result
-    instead of creating a second object. Kept a day (see ``santelocale.accounts.submissions``)."""
+    instead of creating a second object; or an API write sent with an ``Idempotency-Key`` and the answer it
+    got. Kept a day (see ``santelocale.accounts.submissions``)."""
 
     key = models.CharField("clé d’envoi", max_length=128, unique=True)
     user = models.ForeignKey(
@@ -144,6 +145,9 @@ class FormSubmission(models.Model):
     )
     result_model = models.CharField("type créé", max_length=100, blank=True)
     result_pk = models.CharField("identifiant créé", max_length=64, blank=True)
+    #: An API request sent with an ``Idempotency-Key``: the answer given, given again to the same request.
+    response_status = models.PositiveSmallIntegerField("statut de la réponse", null=True, blank=True)
+    response_body = models.TextField("réponse", blank=True)
     created_at = models.DateTimeField("envoyé le", auto_now_add=True, db_index=True)
 
     class Meta:

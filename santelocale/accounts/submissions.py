@@ -8,6 +8,11 @@ it waits on the unique index until the first request commits or rolls back; on S
 transaction already serializes them). A refused creation rolls its row back, so the user can fix the
 form and send it again; a form sent again *changed* (same token, other values) is a new creation.
 
+An API write gets the same guarantee from an ``Idempotency-Key`` header (``answer_once``, called by
+``santelocale.api.middleware.IdempotencyMiddleware``): a client that sends a request again — it timed out,
+the connection dropped — with the same key and the same body gets the first answer back instead of a
+second object; the same key with another body is refused.
+
 It lives in accounts, beside its ``FormSubmission`` model (``utils`` holds no model and imports none);
 every app whose pages create objects sits above accounts.
 """
@@ -15,6 +20,7 @@ every app whose pages create objects sits above accounts.
 import datetime
 import hashlib
 import uuid
+from dataclasses import dataclass
 
 from django import forms
 from django.apps import apps
@@ -72,6 +78,58 @@ def create_once(*, token: str, data, user, create):
         submission.save(update_fields=["result_model", "result_pk"])
         FormSubmission.objects.filter(created_at__lt=timezone.now() - KEEP).delete()
     return obj, True
+
+
+#: Longest ``Idempotency-Key`` accepted (the key is stored with the user's id and a digest of the body).
+MAX_IDEMPOTENCY_KEY = 40
+
+
+@dataclass
+class Answer:
+    """An API answer to give (again): its status and JSON body; ``replayed`` when it is the first answer
+    given again."""
+
+    status: int
+    body: str
+    replayed: bool = False
+
+
+class KeyReused(Exception):
+    """The ``Idempotency-Key`` was already used by this user for a request with another body."""
+
+
+def answer_once(*, token: str, body: bytes, user, respond) -> Answer:
+    """Run ``respond()`` (the API view: an ``Answer``) once per (user, ``token``, ``body``), in one
+    transaction with the record of the key.
+
+    A successful answer (2xx) is kept a day and given back (``replayed``) to the same request sent again,
+    which waits for the first one to finish (the key's unique row). Any other answer keeps nothing and
+    writes nothing — a refused request may be corrected and sent again with the same key. The same key with
+    another body raises ``KeyReused``.
+    """
+    owner = user if getattr(user, "is_authenticated", False) else None
+    # The key hashed: any text the client chose fits, and no key is the start of another.
+    prefix = f"api:{owner.pk if owner else '-'}:{hashlib.sha256(token.encode()).hexdigest()[:24]}:"
+    key = prefix + hashlib.sha256(body).hexdigest()[:64]
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                submission = FormSubmission.objects.create(key=key, user=owner)
+        except IntegrityError:
+            first = FormSubmission.objects.get(key=key)
+            return Answer(first.response_status, first.response_body, replayed=True)
+        if FormSubmission.objects.filter(key__startswith=prefix).exclude(pk=submission.pk).exists():
+            transaction.set_rollback(True)
+            raise KeyReused
+        answer = respond()
+        if 200 <= answer.status < 300:
+            submission.response_status = answer.status
+            submission.response_body = answer.body
+            submission.save(update_fields=["response_status", "response_body"])
+            FormSubmission.objects.filter(created_at__lt=timezone.now() - KEEP).delete()
+        else:
+            transaction.set_rollback(True)  # nothing kept, nothing half-written
+    return answer
 
 
 def _new_token() -> str:

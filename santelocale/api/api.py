@@ -81,7 +81,10 @@ api = SanteLocaleAPI(
     description=(
         "Territoires (COG 2026), QPV, contrats de ville, périmètres, contrats locaux de santé (CLS) et "
         "conseils locaux de santé mentale (CLSM), observatoire. Données : voir /sources/. Les erreurs sont "
-        'en JSON : {"detail": "…"}, en français.'
+        'en JSON : {"detail": "…"}, en français. Une écriture (POST, PUT, PATCH) envoyée avec un en-tête '
+        "Idempotency-Key (jusqu’à 40 caractères, par exemple un UUID, nouveau pour chaque écriture) et "
+        "renvoyée à l’identique avec la même clé (après une coupure, un délai dépassé) reçoit la première "
+        "réponse (en-tête Idempotent-Replayed: true) au lieu d’une seconde écriture."
     ),
     urls_namespace="api",
 )
