@@ -62,7 +62,7 @@ TEST_WORKERS ?= auto
 PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
 
 UNIT_SQLITE := $(PYTEST) $(PARALLEL) -m "not e2e"
-UNIT_POSTGRES := scripts/with_postgres.sh $(PYTEST) $(PARALLEL) -m "not e2e or postgres_only"
+UNIT_POSTGRES := scripts/with_postgres.sh $(PYTEST) $(PARALLEL) -m "not e2e or postgres_only or postgres_also"
 E2E := $(PYTEST) -m e2e
 
 test-sqlite: install-test

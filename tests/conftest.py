@@ -31,8 +31,13 @@ DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "dja
 
 
 def _reaches_the_database(item) -> bool:
-    return item.get_closest_marker("django_db") is not None or bool(
-        DATABASE_FIXTURES & set(item.fixturenames)
+    """A test that uses the test database, or that serves an instance on PostgreSQL (``postgres_only``,
+    ``postgres_also``)."""
+    return (
+        item.get_closest_marker("django_db") is not None
+        or item.get_closest_marker("postgres_only") is not None
+        or item.get_closest_marker("postgres_also") is not None
+        or bool(DATABASE_FIXTURES & set(item.fixturenames))
     )
 
 

@@ -1,5 +1,5 @@
 """Check-then-act races (issue 9, point 5), reproduced with real simultaneous requests against the served
-instance (gunicorn, two workers, its own database: SQLite file or PostgreSQL, as in production).
+instance (gunicorn, two workers, its own database), run by `make test` on SQLite and on PostgreSQL.
 
 Each scenario is played over several rounds: requests leave together from a barrier, so the checks of
 two of them overlap; before the fix each round could create several objects (or answer 500), now exactly
@@ -20,7 +20,9 @@ import pytest
 
 from tests.e2e.conftest import DEMO_ARS_DELEGATION, DEMO_COORDINATOR, DEMO_PASSWORD
 
-pytestmark = pytest.mark.e2e
+# On SQLite (the end-to-end run) and on PostgreSQL: SQLite serialises writes, so only PostgreSQL lets the
+# checks of simultaneous requests overlap as they do in production (row locks, unique indexes waited on).
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres_also]
 
 ROUNDS = 3
 TOGETHER = 4
@@ -60,8 +62,10 @@ class Session:
         request.add_header("Referer", self.base + path)
         return self._send(request)
 
-    def api(self, method: str, path: str, payload: dict):
+    def api(self, method: str, path: str, payload: dict, headers: dict | None = None):
         request = urllib.request.Request(self.base + path, data=json.dumps(payload).encode(), method=method)
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
         request.add_header("Content-Type", "application/json")
         request.add_header("X-CSRFToken", self.csrf)
         request.add_header("Referer", self.base + path)
@@ -218,3 +222,20 @@ def test_a_double_click_on_new_fiche_creates_one_fiche(coordinator, albi_id):
         assert len(locations) == 1  # both clicks lead to the same fiche
     plan = json.loads(coordinator.get(f"/api/plans/{contract['id']}"))
     assert [fiche["title"] for fiche in plan["unassigned"]] == ["Fiche du double clic"]
+
+
+def test_an_api_write_sent_together_with_one_idempotency_key_is_written_once(coordinator, albi_id):
+    """A client retrying while its first request still runs: every copy gets the one answer."""
+    status, contract = coordinator.api(
+        "POST", "/api/contrats", _contract_payload(_new_perimeter(coordinator), albi_id, kind="CLS")
+    )
+    assert status == 201, contract
+    path = f"/api/contrats/{contract['id']}/contacts"
+    for round_ in range(ROUNDS):
+        payload = {"role": "OTHER", "name": f"Contact (course {round_})", "organisation": "Ville d’Albi"}
+        key = {"Idempotency-Key": f"course-{contract['id'][:8]}-{round_}"}
+        results = together(TOGETHER, coordinator.api, "POST", path, payload, key)
+        assert _statuses(results) == [201] * TOGETHER, results
+        assert len({body["id"] for _, body in results}) == 1
+        detail = json.loads(coordinator.get(f"/api/contrats/{contract['id']}"))
+        assert [c["name"] for c in detail["contacts"]].count(payload["name"]) == 1
