@@ -86,8 +86,18 @@ def scope_of(user) -> Scope:
     return scope
 
 
-def _porteur_ids(contract) -> set[int]:
-    return {org.pk for org in contract.porteurs.all()}
+def _porteur_ids(contract) -> frozenset[int]:
+    """The ids of the contract's porteurs, read once per contract object: a page asks several rights of one
+    contract, each of which needs them. Forgotten when its porteurs change (``forget_porteurs``)."""
+    cached = contract.__dict__.get("_porteur_ids")
+    if cached is None:
+        cached = contract.__dict__["_porteur_ids"] = frozenset(org.pk for org in contract.porteurs.all())
+    return cached
+
+
+def forget_porteurs(sender, instance, **kwargs):
+    """``m2m_changed`` of ``Contract.porteurs``: the contract object read its porteurs before they changed."""
+    instance.__dict__.pop("_porteur_ids", None)
 
 
 @rules.predicate

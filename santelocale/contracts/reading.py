@@ -139,11 +139,9 @@ def visible_contract(user, public_id) -> Contract | None:
     """The contract ``public_id`` names if ``user`` may read it; None otherwise, whether it does not exist
     or is a draft they may not read (its existence is not revealed). Pages, API and documents all read a
     contract through here."""
-    # Its porteurs and signatories come with it: the rights checked on it (contracts.perms) read them.
     return (
         Contract.objects.restrict(user, "view")
         .select_related("region", "department", "perimeter", "renews", "created_by")
-        .prefetch_related("porteurs", "signatories")
         .filter(public_id=public_id)
         .first()
     )

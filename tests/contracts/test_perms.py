@@ -83,3 +83,13 @@ def test_only_an_ars_administrator_of_the_region_manages_its_socles(armand, regi
     assert armand.has_perm("contracts.manage_themes", occitanie)
     assert not regine.has_perm("contracts.manage_themes", occitanie)
     assert not paul.has_perm("contracts.manage_themes", occitanie)
+
+
+def test_a_contract_object_forgets_its_porteurs_when_they_change(alice, make_contract, other_organisation):
+    """The rights read a contract's porteurs once per object (several rights per page); a change of
+    porteurs on that same object is seen at once."""
+    contract = make_contract()
+    assert alice.has_perm("contracts.change_contract", contract)
+    contract.porteurs.set([other_organisation])
+    assert not alice.has_perm("contracts.change_contract", contract)
+    assert not Contract.objects.restrict(alice, "change").filter(pk=contract.pk).exists()
