@@ -27,21 +27,32 @@ def _collect(source, root, compress=True):
         call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def test_a_second_collect_compresses_only_the_file_that_changed(tmp_path):
+def _collected_site(tmp_path):
+    """(source folder, static folder): a stylesheet and a script, collected once (compressed)."""
     source, root = tmp_path / "source", tmp_path / "static"
     source.mkdir()
     (source / "site.css").write_text("body { color: #000091; }\n" * 200)
     (source / "carte.js").write_text("console.log('carte');\n" * 200)
     _collect(source, root)
+    return source, root
+
+
+def _change_site_css(source, root):
+    """A new stylesheet, newer than the collected copy (collectstatic copies only newer files)."""
+    (source / "site.css").write_text("body { color: #e1000f; }\n" * 200)
+    later = (root / "site.css").stat().st_mtime_ns + 5_000_000_000
+    os.utime(source / "site.css", ns=(later, later))
+
+
+def test_a_second_collect_compresses_only_the_file_that_changed(tmp_path):
+    source, root = _collected_site(tmp_path)
     assert (root / "site.css.gz").exists() and (root / "carte.js.gz").exists()
     assert (root / RECORD_NAME).exists()
 
     # Mark both compressed copies as old: a copy that is not remade keeps this date.
     for name in ("site.css.gz", "carte.js.gz"):
         os.utime(root / name, ns=(1_000_000_000, 1_000_000_000))
-    (source / "site.css").write_text("body { color: #e1000f; }\n" * 200)
-    later = (root / "site.css").stat().st_mtime_ns + 5_000_000_000
-    os.utime(source / "site.css", ns=(later, later))
+    _change_site_css(source, root)
     _collect(source, root)
 
     assert (
@@ -63,14 +74,8 @@ def test_a_collect_interrupted_before_its_record_is_written_compresses_everythin
 
 
 def test_without_compression_a_changed_file_loses_its_stale_copies_and_gets_them_back_later(tmp_path):
-    source, root = tmp_path / "source", tmp_path / "static"
-    source.mkdir()
-    (source / "site.css").write_text("body { color: #000091; }\n" * 200)
-    (source / "carte.js").write_text("console.log('carte');\n" * 200)
-    _collect(source, root)
-    (source / "site.css").write_text("body { color: #e1000f; }\n" * 200)
-    later = (root / "site.css").stat().st_mtime_ns + 5_000_000_000
-    os.utime(source / "site.css", ns=(later, later))
+    source, root = _collected_site(tmp_path)
+    _change_site_css(source, root)
 
     _collect(source, root, compress=False)
     assert "#e1000f" in (root / "site.css").read_text()

@@ -53,6 +53,17 @@ def _find(model_label: str, pk: str):
     return model._base_manager.filter(pk=pk).first()
 
 
+def _claim(key: str, user) -> tuple[FormSubmission | None, FormSubmission | None]:
+    """``(new row, None)`` when ``key`` is new, written in the caller's transaction; ``(None, first row)``
+    when a request already handled it (a concurrent one is waited for on the unique index)."""
+    owner = user if getattr(user, "is_authenticated", False) else None
+    try:
+        with transaction.atomic():
+            return FormSubmission.objects.create(key=key, user=owner), None
+    except IntegrityError:
+        return None, FormSubmission.objects.get(key=key)
+
+
 def create_once(*, token: str, data, user, create):
     """Run ``create()`` once per (token, submitted values); return ``(obj, created)``.
 
@@ -63,14 +74,9 @@ def create_once(*, token: str, data, user, create):
     token = (token or "").strip()
     if not token:
         return create(), True
-    key = submission_key(token, data)
-    owner = user if getattr(user, "is_authenticated", False) else None
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                submission = FormSubmission.objects.create(key=key, user=owner)
-        except IntegrityError:
-            first = FormSubmission.objects.get(key=key)
+        submission, first = _claim(submission_key(token, data), user)
+        if first is not None:
             return _find(first.result_model, first.result_pk), False
         obj = create()
         submission.result_model = obj._meta.label if obj is not None else ""
@@ -110,13 +116,9 @@ def answer_once(*, token: str, body: bytes, user, respond) -> Answer:
     owner = user if getattr(user, "is_authenticated", False) else None
     # The key hashed: any text the client chose fits, and no key is the start of another.
     prefix = f"api:{owner.pk if owner else '-'}:{hashlib.sha256(token.encode()).hexdigest()[:24]}:"
-    key = prefix + hashlib.sha256(body).hexdigest()[:64]
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                submission = FormSubmission.objects.create(key=key, user=owner)
-        except IntegrityError:
-            first = FormSubmission.objects.get(key=key)
+        submission, first = _claim(prefix + hashlib.sha256(body).hexdigest()[:64], user)
+        if first is not None:
             return Answer(first.response_status, first.response_body, replayed=True)
         if FormSubmission.objects.filter(key__startswith=prefix).exclude(pk=submission.pk).exists():
             transaction.set_rollback(True)

@@ -85,17 +85,35 @@ def add_member(
     )
 
 
-def _meeting_problems(
-    body: Body,
+def add_meeting(body: Body, **fields) -> Meeting:
+    """Record a meeting of ``body`` (``held_on``, ``agenda``, ``minutes``, ``decisions``, ``attendees``,
+    ``other_attendees``, ``cases_reviewed``). Refuses attendees who are not members of the body, a negative
+    count, and any free text for a « cellule cas complexes » (see ``COMPLEX_CASES_RULE``)."""
+    return _save_meeting(Meeting(body=body), **fields)
+
+
+def update_meeting(meeting: Meeting, *, expected_version: int | None = None, **fields) -> Meeting:
+    """Change a meeting — typically its minutes and decisions, written after it was held, or a correction —
+    under the rules of ``add_meeting`` (same fields). With ``expected_version`` (the version the user's form
+    or API read), a meeting changed since by someone else is not overwritten: ``VersionConflict``, nothing
+    written."""
+    return _save_meeting(meeting, expected_version=expected_version, **fields)
+
+
+def _save_meeting(
+    meeting: Meeting,
     *,
-    agenda: str,
-    minutes: str,
-    decisions: str,
-    attendees: list[BodyMember],
-    other_attendees: int,
-    cases_reviewed: int | None,
-) -> list[str]:
-    """What is wrong with a meeting of ``body`` holding these values (recording it or changing it)."""
+    held_on: datetime.date,
+    agenda: str = "",
+    minutes: str = "",
+    decisions: str = "",
+    attendees: list[BodyMember] | None = None,
+    other_attendees: int = 0,
+    cases_reviewed: int | None = None,
+    expected_version: int | None = None,
+) -> Meeting:
+    body = meeting.body
+    attendees = attendees or []
     problems = []
     strangers = [m.person for m in attendees if m.body_id != body.pk]
     if strangers:
@@ -111,73 +129,6 @@ def _meeting_problems(
         Meeting,
         {"agenda": agenda, "minutes": minutes, "decisions": decisions}
         | {name: count for name, count in counts.items() if count is None or count >= 0},  # < 0: said above
-    )
-    return problems
-
-
-def add_meeting(
-    body: Body,
-    *,
-    held_on: datetime.date,
-    agenda: str = "",
-    minutes: str = "",
-    decisions: str = "",
-    attendees: list[BodyMember] | None = None,
-    other_attendees: int = 0,
-    cases_reviewed: int | None = None,
-) -> Meeting:
-    """Record a meeting. Refuses attendees who are not members of the body, a negative count, and any
-    free text for a « cellule cas complexes » (see ``COMPLEX_CASES_RULE``)."""
-    attendees = attendees or []
-    problems = _meeting_problems(
-        body,
-        agenda=agenda,
-        minutes=minutes,
-        decisions=decisions,
-        attendees=attendees,
-        other_attendees=other_attendees,
-        cases_reviewed=cases_reviewed,
-    )
-    if problems:
-        raise ContractError(problems)
-    with transaction.atomic():
-        meeting = Meeting.objects.create(
-            body=body,
-            held_on=held_on,
-            agenda=agenda.strip(),
-            minutes=minutes.strip(),
-            decisions=decisions.strip(),
-            other_attendees=other_attendees,
-            cases_reviewed=cases_reviewed,
-        )
-        meeting.attendees.set(attendees)
-    return meeting
-
-
-def update_meeting(
-    meeting: Meeting,
-    *,
-    held_on: datetime.date,
-    agenda: str = "",
-    minutes: str = "",
-    decisions: str = "",
-    attendees: list[BodyMember] | None = None,
-    other_attendees: int = 0,
-    cases_reviewed: int | None = None,
-    expected_version: int | None = None,
-) -> Meeting:
-    """Change a meeting — typically its minutes and decisions, written after it was held — under the rules
-    of ``add_meeting``. With ``expected_version`` (the version the user's form or API read), a meeting
-    changed since by someone else is not overwritten: ``VersionConflict``, nothing written."""
-    attendees = attendees or []
-    problems = _meeting_problems(
-        meeting.body,
-        agenda=agenda,
-        minutes=minutes,
-        decisions=decisions,
-        attendees=attendees,
-        other_attendees=other_attendees,
-        cases_reviewed=cases_reviewed,
     )
     if problems:
         raise ContractError(problems)
