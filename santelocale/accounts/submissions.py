@@ -92,12 +92,13 @@ MAX_IDEMPOTENCY_KEY = 40
 
 @dataclass
 class Answer:
-    """An API answer to give (again): its status and JSON body; ``replayed`` when it is the first answer
-    given again."""
+    """An API answer to give (again): its status and JSON body; ``response``, the view's own answer when it
+    was just given; ``replayed`` when it is the first answer given again (rebuilt from what was kept)."""
 
     status: int
     body: str
     replayed: bool = False
+    response: object = None
 
 
 class KeyReused(Exception):

@@ -83,12 +83,12 @@ class IdempotencyMiddleware:
                 f"En-tête {IDEMPOTENCY_HEADER} invalide : de 1 à {MAX_IDEMPOTENCY_KEY} caractères "
                 "imprimables (par exemple un UUID).",
             )
-        responses = []
 
         def respond() -> Answer:
             response = self.get_response(request)
-            responses.append(response)
-            return Answer(response.status_code, response.content.decode("utf-8", "replace"))
+            return Answer(
+                response.status_code, response.content.decode("utf-8", "replace"), response=response
+            )
 
         try:
             answer = answer_once(token=token, body=request.body, user=request.user, respond=respond)
@@ -99,7 +99,7 @@ class IdempotencyMiddleware:
                 "utilisez une nouvelle clé pour chaque écriture.",
             )
         if not answer.replayed:
-            return responses[0]
+            return answer.response
         replay = HttpResponse(answer.body, status=answer.status, content_type="application/json")
         replay["Idempotent-Replayed"] = "true"
         return replay

@@ -138,6 +138,11 @@ class MeetingFields(BoundedFieldsMixin, forms.Form):
         if contract is not None:
             self.fields["attendees"].queryset = BodyMember.objects.filter(body__contract=contract)
 
+    @property
+    def selected_attendees(self) -> set[str]:
+        """The members ticked (as sent, or as recorded), as text: the checkboxes compare with them."""
+        return {str(value) for value in (self["attendees"].value() or [])}
+
     def values(self) -> dict:
         """The service's arguments (``governance.add_meeting`` / ``update_meeting``)."""
         data = self.cleaned_data

@@ -111,10 +111,6 @@ class BodyPanel:
     notice: str = ""
     open_form: str = ""  # "member" or "meeting": the form shown unfolded (after a refusal)
 
-    @property
-    def selected_attendees(self) -> set[str]:
-        return {str(value) for value in (self.meeting_form["attendees"].value() or [])}
-
 
 @dataclass
 class QuartRow:
@@ -127,8 +123,13 @@ class QuartRow:
         return bool(self.members)
 
 
+def _members_in_order(body: Body) -> list[BodyMember]:
+    """The body's members, chair first (role order, then name)."""
+    return sorted(body.members.all(), key=lambda m: (ROLE_ORDER.get(m.role, len(ROLE_ORDER)), m.person))
+
+
 def _panel(body: Body, contract: Contract, today: datetime.date, **state) -> BodyPanel:
-    members = sorted(body.members.all(), key=lambda m: (ROLE_ORDER.get(m.role, len(ROLE_ORDER)), m.person))
+    members = _members_in_order(body)
     for member in members:
         member.current = member.is_current(today)
         member.term_label = _term_label(member, today)
@@ -325,6 +326,7 @@ def governance_meeting_edit(request, public_id, meeting_id):
                 update_meeting(meeting, **values, expected_version=form.cleaned_data["version"])
             except VersionConflict as conflict:
                 form.show_conflict(conflict, values)
+                meeting = conflict.current  # the page names the meeting as it is, not as submitted
             except ContractError as exc:
                 errors = exc.messages
             else:
@@ -341,8 +343,7 @@ def governance_meeting_edit(request, public_id, meeting_id):
             "body": body,
             "form": form,
             "errors": errors,
-            "members": body.members.order_by("person", "pk"),
-            "selected_attendees": {str(pk) for pk in (form["attendees"].value() or [])},
+            "members": _members_in_order(body),
             "cancel_url": _governance_url(contract, f"body-{body.pk}"),
             "breadcrumb": [
                 ("Contrats", reverse("contracts:list")),
@@ -351,7 +352,7 @@ def governance_meeting_edit(request, public_id, meeting_id):
                 (f"Réunion du {fr.short_date(meeting.held_on)}", None),
             ],
         },
-        status=400 if errors or form.conflict_rows or getattr(form, "conflict_message", "") else 200,
+        status=200 if request.method == "GET" else 400,  # a POST that saved has redirected
     )
 
 
