@@ -19,6 +19,27 @@ DEMO_REFUSED = (
 )
 
 
+class UnknownAccount(ValueError):
+    """No active account has this address (the message says so in French)."""
+
+
+def account_of(email: str) -> User | None:
+    """The active account whose address is ``email`` (in any case), ``None`` for an empty address;
+    ``UnknownAccount`` when no active account has it. Used where an editor links a seat to a person's
+    account (governance): editors are the contract's identified professionals, and the answer only says
+    whether an active account exists, as an invitation would."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        raise UnknownAccount(
+            f"Aucun compte actif n’a l’adresse « {email} » : la personne doit d’abord avoir un compte sur la "
+            "plateforme (laissez le champ vide sinon)."
+        )
+    return user
+
+
 class DemoRefused(RuntimeError):
     """The demo cannot be loaded here (a production installation)."""
 

@@ -21,6 +21,20 @@ def Choice(choices: type[TextChoices], *, blank: bool = False) -> Any:  # noqa: 
     return Literal[tuple(choices.values) + (("",) if blank else ())]
 
 
+#: The largest version an API client may send (a 32-bit integer column on both databases).
+MAX_VERSION = 2**31 - 1
+
+
+def version_read(what: str) -> Any:
+    """The ``version`` field of a PUT or PATCH: the version the client read (GET); ``what`` names the
+    object (« la réunion »)."""
+    return Field(
+        ge=0,
+        le=MAX_VERSION,
+        description=f"version lue (GET) ; si {what} a changé depuis : 409, rien n’est écrit",
+    )
+
+
 # The schemas' docstrings would be their description in the OpenAPI document: they are comments here, the
 # document describes each field in French.
 

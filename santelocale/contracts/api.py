@@ -9,15 +9,14 @@ written). Operations are thin: parse, look up what the ids name, call a service,
 import datetime
 from uuid import UUID
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
 from django.db.models import Q
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from santelocale.accounts.enums import OrganisationKind
-from santelocale.accounts.models import Organisation
+from santelocale.accounts.models import Organisation, User
+from santelocale.accounts.services import UnknownAccount, account_of
 from santelocale.api.schemas import (
     Choice,
     ConflictOut,
@@ -28,6 +27,7 @@ from santelocale.api.schemas import (
     conflicted,
     found,
     refused,
+    version_read,
 )
 from santelocale.contracts import reading
 from santelocale.contracts.compliance import checklist
@@ -43,7 +43,15 @@ from santelocale.contracts.enums import (
 )
 from santelocale.contracts.enums import Status as ContractStatus
 from santelocale.contracts.filtersets import ContractFilterSet
-from santelocale.contracts.governance import NO_HEALTH_DATA, add_body, add_meeting, add_member, update_meeting
+from santelocale.contracts.governance import (
+    NO_HEALTH_DATA,
+    add_body,
+    add_meeting,
+    add_member,
+    update_body,
+    update_meeting,
+    update_member,
+)
 from santelocale.contracts.lifecycle import change_status, options_for
 from santelocale.contracts.models import (
     Body,
@@ -68,6 +76,7 @@ from santelocale.contracts.services import (
     remove_signatory,
     remove_theme,
     renew_contract,
+    update_contact,
     update_contract,
 )
 from santelocale.indicators.models import Indicator
@@ -169,6 +178,7 @@ class LinkOut(Schema):
 
 class MemberOut(Schema):
     id: int = Field(description="identifiant du membre (pour les présences aux réunions)")
+    version: int = Field(description="version, à renvoyer pour le modifier (PUT)")
     person: str = Field(description="personne ou fonction. " + NO_HEALTH_DATA)
     organisation: str = Field(description="organisation")
     role: Choice(MemberRole) = Field(description="rôle dans l’instance")
@@ -177,6 +187,11 @@ class MemberOut(Schema):
     term_starts_on: datetime.date | None = Field(description="début du mandat")
     term_ends_on: datetime.date | None = Field(description="fin du mandat")
     is_current: bool = Field(description="mandat en cours aujourd’hui")
+    has_account: bool = Field(description="siège lié au compte de la personne (qui lit les comptes rendus)")
+
+    @staticmethod
+    def resolve_has_account(member: BodyMember) -> bool:
+        return member.user_id is not None
 
     @staticmethod
     def resolve_role_label(member: BodyMember) -> str:
@@ -227,6 +242,7 @@ class MeetingOut(Schema):
 # agenda, minutes and decisions when ``minutes_visible`` (a new body is its author's: both).
 class BodyOut(Schema):
     id: int = Field(description="identifiant de l’instance")
+    version: int = Field(description="version, à renvoyer pour la modifier (PUT)")
     kind: Choice(BodyKind) = Field(description="type d’instance")
     kind_label: str = Field(description="type d’instance, en clair")
     name: str = Field(description="nom de l’instance")
@@ -274,6 +290,7 @@ class BodyOut(Schema):
 
 class ContactOut(Schema):
     id: int = Field(description="identifiant du contact")
+    version: int = Field(description="version, à renvoyer pour le modifier (PUT)")
     role: Choice(ContactRole) = Field(description="rôle du contact")
     role_label: str = Field(description="rôle, en clair")
     name: str = Field(description="nom ou fonction")
@@ -514,11 +531,7 @@ class ContractIn(Schema):
 
 
 class ContractPatch(Schema):
-    version: int = Field(
-        ge=0,
-        le=2**31 - 1,
-        description="version lue (GET) ; si le contrat a changé depuis : 409, rien n’est écrit",
-    )
+    version: int = version_read("le contrat")
     kind: Bounded(Contract, "kind") | None = Field(None, description="CLS ou CLSM")
     name: Bounded(Contract, "name") | None = Field(None, description="nom du contrat")
     perimeter: UUID | None = Field(None, description="identifiant public du périmètre")
@@ -605,6 +618,32 @@ class MemberIn(Schema):
     )
     term_starts_on: Bounded(BodyMember, "term_starts_on") | None = Field(None, description="début du mandat")
     term_ends_on: Bounded(BodyMember, "term_ends_on") | None = Field(None, description="fin du mandat")
+    account_email: Bounded(User, "email") | None = Field(
+        None,
+        description="adresse du compte de la personne sur la plateforme (elle lira alors les comptes rendus "
+        "de l’instance) ; vide : aucun compte ; absent (PUT) : inchangé",
+    )
+
+
+class MemberUpdate(MemberIn):
+    version: int = version_read("le siège")
+
+
+class MemberConflictOut(ConflictOut):
+    current: MemberOut = Field(description="le siège tel qu’il est maintenant (avec sa version)")
+
+
+class BodyUpdate(Schema):
+    version: int = version_read("l’instance")
+    kind: Bounded(Body, "kind") | None = Field(
+        None, description="type d’instance (inchangé si absent ; ne change plus une fois des réunions tenues)"
+    )
+    name: Bounded(Body, "name") = Field(description="nom de l’instance")
+    mandate: Bounded(Body, "mandate") = Field("", description="rôle et thème. " + NO_HEALTH_DATA)
+
+
+class BodyConflictOut(ConflictOut):
+    current: BodyOut = Field(description="l’instance telle qu’elle est maintenant (avec sa version)")
 
 
 class MeetingIn(Schema):
@@ -628,11 +667,7 @@ class MeetingIn(Schema):
 
 
 class MeetingUpdate(MeetingIn):
-    version: int = Field(
-        ge=0,
-        le=2**31 - 1,
-        description="version lue (GET) ; si la réunion a changé depuis : 409, rien n’est écrit",
-    )
+    version: int = version_read("la réunion")
 
 
 class MeetingConflictOut(ConflictOut):
@@ -646,6 +681,14 @@ class ContactIn(Schema):
     email: Bounded(Contact, "email") = Field("", description="adresse électronique professionnelle")
     phone: Bounded(Contact, "phone") = Field("", description="téléphone professionnel")
     is_public: bool = Field(True, description="publier dans l’annuaire")
+
+
+class ContactUpdate(ContactIn):
+    version: int = version_read("le contact")
+
+
+class ContactConflictOut(ConflictOut):
+    current: ContactOut = Field(description="le contact tel qu’il est maintenant (avec sa version)")
 
 
 class IndicatorIn(Schema):
@@ -1061,12 +1104,68 @@ def api_add_body(request, public_id: UUID, payload: BodyIn):
     summary="Ajouter un membre à une instance",
 )
 def api_add_member(request, public_id: UUID, body_id: Id, payload: MemberIn):
+    """``account_email`` links the seat to the person's account: they then read the body's minutes."""
     body = _body_of(_editable(request, public_id), body_id)
+    values = payload.dict()
     try:
-        member = add_member(body, **payload.dict())
+        member = add_member(body, user=account_of(values.pop("account_email") or ""), **values)
+    except (ContractError, UnknownAccount) as exc:
+        return refused(_messages(exc))
+    return Status(201, member)
+
+
+def _messages(exc: Exception) -> list[str]:
+    return list(getattr(exc, "messages", None) or [str(exc)])
+
+
+@contracts_router.put(
+    "/{uuid:public_id}/instances/{int:body_id}",
+    response={200: BodyOut, 403: ErrorOut, 404: ErrorOut, 409: BodyConflictOut, 422: ErrorOut},
+    auth=django_auth,
+    summary="Modifier une instance de gouvernance",
+)
+def api_update_body(request, public_id: UUID, body_id: Id, payload: BodyUpdate):
+    """Rename a body or rewrite its role and theme; its kind changes only while it has no meeting.
+    ``version`` is the one read: a body changed since answers 409 with its current state, nothing
+    written."""
+    body = _body_of(_editable(request, public_id), body_id)
+    values = payload.dict()
+    try:
+        update_body(body, expected_version=values.pop("version"), **values)
+    except VersionConflict as conflict:
+        return conflicted(conflict)
     except ContractError as exc:
         return refused(exc.messages)
-    return Status(201, member)
+    return body
+
+
+@contracts_router.put(
+    "/{uuid:public_id}/membres/{int:member_id}",
+    response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 409: MemberConflictOut, 422: ErrorOut},
+    auth=django_auth,
+    summary="Modifier un siège (membre d’une instance)",
+)
+def api_update_member(request, public_id: UUID, member_id: Id, payload: MemberUpdate):
+    """Replace a seat's person, organisation, role, quart and term under the rules of a new seat;
+    ``account_email`` absent keeps the linked account, empty unlinks it. ``version`` is the one read: a
+    seat changed since answers 409 with its current state, nothing written."""
+    contract = _editable(request, public_id)
+    member = found(
+        BodyMember.objects.select_related("body__contract")
+        .filter(pk=member_id, body__contract=contract)
+        .first(),
+        "Ce contrat n’a pas ce membre.",
+    )
+    values = payload.dict()
+    email = values.pop("account_email")
+    try:
+        user = member.user if email is None else account_of(email)
+        update_member(member, user=user, expected_version=values.pop("version"), **values)
+    except VersionConflict as conflict:
+        return conflicted(conflict)
+    except (ContractError, UnknownAccount) as exc:
+        return refused(_messages(exc))
+    return member
 
 
 @contracts_router.post(
@@ -1142,17 +1241,33 @@ def api_add_contact(request, public_id: UUID, payload: ContactIn):
     contract = _editable(request, public_id)
     values = payload.dict()
     values["role"] = ContactRole(values["role"]).value
-    values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
-    if values["email"]:
-        try:
-            validate_email(values["email"])
-        except DjangoValidationError:
-            return refused([f"Adresse électronique invalide : « {values['email']} »."])
     try:
         contact = add_contact(contract, **values)
     except ContractError as exc:
         return refused(exc.messages)
     return Status(201, contact)
+
+
+@contracts_router.put(
+    "/{uuid:public_id}/contacts/{int:contact_id}",
+    response={200: ContactOut, 403: ErrorOut, 404: ErrorOut, 409: ContactConflictOut, 422: ErrorOut},
+    auth=django_auth,
+    summary="Modifier un contact",
+)
+def api_update_contact(request, public_id: UUID, contact_id: Id, payload: ContactUpdate):
+    """Replace a contact's details (and whether the directory shows it). ``version`` is the one read: a
+    contact changed since answers 409 with its current state, nothing written."""
+    contract = _editable(request, public_id)
+    contact = found(contract.contacts.filter(pk=contact_id).first(), "Ce contrat n’a pas ce contact.")
+    values = payload.dict()
+    values["role"] = ContactRole(values["role"]).value
+    try:
+        update_contact(contact, expected_version=values.pop("version"), **values)
+    except VersionConflict as conflict:
+        return conflicted(conflict)
+    except ContractError as exc:
+        return refused(exc.messages)
+    return contact
 
 
 @contracts_router.delete(

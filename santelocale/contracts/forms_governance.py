@@ -8,6 +8,7 @@ bodies, one chair, quarts, terms in order, no free text for a « cellule cas com
 from django import forms
 from django.core.validators import RegexValidator
 
+from santelocale.accounts.services import UnknownAccount, account_of
 from santelocale.accounts.submissions import CreationForm
 from santelocale.contracts.enums import BodyKind, ContactRole, ContractKind, MemberRole, Quart
 from santelocale.contracts.governance import CLSM_ONLY_BODIES, NO_HEALTH_DATA
@@ -20,6 +21,10 @@ INVALID_DATE = "Date invalide : saisissez une date au format JJ/MM/AAAA (par exe
 #: Upper bound of the counts (PositiveSmallIntegerField columns; no body seats thousands of people).
 MAX_COUNT = 9999
 MAX_TEXT = 20_000
+ACCOUNT_HELP = (
+    "Adresse électronique du compte de la personne sur la plateforme, si elle en a un : elle pourra lire "
+    "les comptes rendus de cette instance."
+)
 
 
 def _date_field(label: str, *, required: bool = False, required_message: str = "") -> forms.DateField:
@@ -44,8 +49,9 @@ def _count_field(label: str) -> forms.IntegerField:
     )
 
 
-class BodyForm(BoundedFieldsMixin, CreationForm):
-    """A new governance body. Every kind is accepted here; the service refuses CLSM-only ones on a CLS."""
+class BodyFields(BoundedFieldsMixin, forms.Form):
+    """A governance body. Every kind is accepted here; the service refuses CLSM-only ones on a CLS, and a
+    change of kind once the body has meetings."""
 
     kind = forms.ChoiceField(
         label="Type d’instance",
@@ -71,9 +77,26 @@ class BodyForm(BoundedFieldsMixin, CreationForm):
             return list(BodyKind.choices)
         return [(value, label) for value, label in BodyKind.choices if value not in CLSM_ONLY_BODIES]
 
+    @staticmethod
+    def initial_of(body) -> dict:
+        return {"kind": body.kind, "name": body.name, "mandate": body.mandate}
 
-class MemberForm(BoundedFieldsMixin, CreationForm):
-    """A seat in a body: person or function, organisation, role, quart (CLSM) and term."""
+    def values(self) -> dict:
+        """The service's arguments (``governance.add_body`` / ``update_body``)."""
+        return {name: self.cleaned_data[name] for name in ("kind", "name", "mandate")}
+
+
+class BodyForm(BodyFields, CreationForm):
+    """A new governance body (sent twice, it creates one)."""
+
+
+class BodyEditForm(BodyFields, VersionedForm):
+    """Changing a body: the version read is sent back, so that a change made meanwhile is not lost."""
+
+
+class MemberFields(BoundedFieldsMixin, forms.Form):
+    """A seat in a body: person or function, organisation, role, quart (CLSM), term, and the person's
+    account when they have one (they then read the body's minutes)."""
 
     person = forms.CharField(
         label="Personne ou fonction",
@@ -101,6 +124,46 @@ class MemberForm(BoundedFieldsMixin, CreationForm):
     )
     term_starts_on = _date_field("Début du mandat (facultatif)")
     term_ends_on = _date_field("Fin du mandat (facultatif)")
+    account = forms.EmailField(
+        label="Compte sur la plateforme (facultatif)",
+        required=False,
+        max_length=254,
+        help_text=ACCOUNT_HELP,
+        error_messages={"invalid": "Adresse électronique invalide (exemple : prenom.nom@mairie.fr)."},
+    )
+
+    def clean_account(self):
+        """The active account with this address, or ``None`` when the field is empty."""
+        try:
+            return account_of(self.cleaned_data["account"])
+        except UnknownAccount as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    @staticmethod
+    def initial_of(member) -> dict:
+        return {
+            "person": member.person,
+            "organisation": member.organisation,
+            "role": member.role,
+            "quart": member.quart,
+            "term_starts_on": member.term_starts_on and member.term_starts_on.isoformat(),
+            "term_ends_on": member.term_ends_on and member.term_ends_on.isoformat(),
+            "account": member.user.email if member.user_id else "",
+        }
+
+    def values(self) -> dict:
+        """The service's arguments (``governance.add_member`` / ``update_member``)."""
+        data = self.cleaned_data
+        fields = ("person", "organisation", "role", "quart", "term_starts_on", "term_ends_on")
+        return {name: data[name] for name in fields} | {"user": data["account"]}
+
+
+class MemberForm(MemberFields, CreationForm):
+    """Seating a member (sent twice, it seats one)."""
+
+
+class MemberEditForm(MemberFields, VersionedForm):
+    """Changing a seat: the version read is sent back, so that a change made meanwhile is not lost."""
 
 
 class MeetingFields(BoundedFieldsMixin, forms.Form):
@@ -143,6 +206,18 @@ class MeetingFields(BoundedFieldsMixin, forms.Form):
         """The members ticked (as sent, or as recorded), as text: the checkboxes compare with them."""
         return {str(value) for value in (self["attendees"].value() or [])}
 
+    @staticmethod
+    def initial_of(meeting) -> dict:
+        return {
+            "held_on": meeting.held_on.isoformat(),  # as the browser's date picker reads and sends it
+            "agenda": meeting.agenda,
+            "minutes": meeting.minutes,
+            "decisions": meeting.decisions,
+            "attendees": [m.pk for m in meeting.attendees.all()],
+            "other_attendees": meeting.other_attendees,
+            "cases_reviewed": meeting.cases_reviewed,
+        }
+
     def values(self) -> dict:
         """The service's arguments (``governance.add_meeting`` / ``update_meeting``)."""
         data = self.cleaned_data
@@ -164,22 +239,8 @@ class MeetingForm(MeetingFields, CreationForm):
 class MeetingEditForm(MeetingFields, VersionedForm):
     """Changing a meeting: the version read is sent back, so that a change made meanwhile is not lost."""
 
-    @classmethod
-    def of(cls, meeting, contract):
-        initial = {
-            "held_on": meeting.held_on.isoformat(),  # as the browser's date picker reads and sends it
-            "agenda": meeting.agenda,
-            "minutes": meeting.minutes,
-            "decisions": meeting.decisions,
-            "attendees": [m.pk for m in meeting.attendees.all()],
-            "other_attendees": meeting.other_attendees,
-            "cases_reviewed": meeting.cases_reviewed,
-            "version": meeting.version,
-        }
-        return cls(initial=initial, contract=contract)
 
-
-class ContactForm(BoundedFieldsMixin, CreationForm):
+class ContactFields(BoundedFieldsMixin, forms.Form):
     """A professional contact of a contract, published in the directory or not."""
 
     role = forms.ChoiceField(
@@ -224,6 +285,30 @@ class ContactForm(BoundedFieldsMixin, CreationForm):
         initial="oui",
         error_messages={"required": "Indiquez si le contact est publié dans l’annuaire."},
     )
+
+    @staticmethod
+    def initial_of(contact) -> dict:
+        return {
+            "role": contact.role,
+            "name": contact.name,
+            "organisation": contact.organisation,
+            "email": contact.email,
+            "phone": contact.phone,
+            "is_public": "oui" if contact.is_public else "non",
+        }
+
+    def values(self) -> dict:
+        """The service's arguments (``services.add_contact`` / ``update_contact``)."""
+        fields = ("role", "name", "organisation", "email", "phone", "is_public")
+        return {name: self.cleaned_data[name] for name in fields}
+
+
+class ContactForm(ContactFields, CreationForm):
+    """A new contact (sent twice, it creates one)."""
+
+
+class ContactEditForm(ContactFields, VersionedForm):
+    """Changing a contact: the version read is sent back, so that a change made meanwhile is not lost."""
 
 
 class DirectoryFilterForm(BoundedFieldsMixin, forms.Form):

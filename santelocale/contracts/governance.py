@@ -28,21 +28,62 @@ COMPLEX_CASES_RULE = (
 
 def add_body(contract: Contract, *, kind: str, name: str, mandate: str = "") -> Body:
     """Create a body; refuses an unknown kind, an empty name, and CLSM-only bodies on a CLS."""
+    return _save_body(Body(contract=contract), kind=kind, name=name, mandate=mandate)
+
+
+def update_body(
+    body: Body, *, name: str, mandate: str = "", kind: str | None = None, expected_version: int | None = None
+) -> Body:
+    """Rename a body or rewrite its role and theme, under the rules of ``add_body``. Its kind (``kind``, or
+    unchanged when ``None``) may change only while it has no meeting: a meeting's record depends on it (a
+    « cellule cas complexes » keeps no minutes). With ``expected_version``, a body changed since by someone
+    else is not overwritten (``VersionConflict``, nothing written)."""
+    return _save_body(
+        body,
+        kind=body.kind if kind is None else kind,
+        name=name,
+        mandate=mandate,
+        expected_version=expected_version,
+    )
+
+
+def _save_body(
+    body: Body, *, kind: str, name: str, mandate: str, expected_version: int | None = None
+) -> Body:
     problems = []
     if kind not in BodyKind.values:
         problems.append(f"Type d’instance inconnu : « {kind} ».")
-    elif kind in CLSM_ONLY_BODIES and contract.kind != ContractKind.CLSM:
+    elif kind in CLSM_ONLY_BODIES and body.contract.kind != ContractKind.CLSM:
         problems.append(f"« {BodyKind(kind).label} » est une instance propre aux CLSM.")
+    elif body.pk and kind != body.kind and body.meetings.exists():
+        problems.append(
+            f"« {body.name} » a déjà des réunions : son type ne change plus (créez une autre instance)."
+        )
     if not name.strip():
         problems.append("Le nom de l’instance est obligatoire.")
     problems += column_problems(Body, {"name": name.strip(), "mandate": mandate.strip()})
     if problems:
         raise ContractError(problems)
-    return Body.objects.create(contract=contract, kind=kind, name=name.strip(), mandate=mandate.strip())
+    body.kind, body.name, body.mandate = kind, name.strip(), mandate.strip()
+    body.save(expected_version=expected_version)
+    return body
 
 
-def add_member(
-    body: Body,
+def add_member(body: Body, **fields) -> BodyMember:
+    """Seat a member (``person``, ``organisation``, ``role``, ``quart``, ``term_starts_on``,
+    ``term_ends_on``, ``user``: the person's account, which then reads the body's minutes). Refuses an
+    empty name, a term ending before it starts, a quart outside a CLSM, and a second current chair."""
+    return _save_member(BodyMember(body=body), **fields)
+
+
+def update_member(member: BodyMember, *, expected_version: int | None = None, **fields) -> BodyMember:
+    """Change a seat (same fields and rules as ``add_member``). With ``expected_version``, a seat changed
+    since by someone else is not overwritten (``VersionConflict``, nothing written)."""
+    return _save_member(member, expected_version=expected_version, **fields)
+
+
+def _save_member(
+    member: BodyMember,
     *,
     person: str,
     organisation: str = "",
@@ -50,9 +91,10 @@ def add_member(
     quart: str = "",
     term_starts_on: datetime.date | None = None,
     term_ends_on: datetime.date | None = None,
+    user=None,
+    expected_version: int | None = None,
 ) -> BodyMember:
-    """Seat a member; refuses an empty name, a term ending before it starts, a quart outside a CLSM, and a
-    second current chair."""
+    body = member.body
     problems = []
     if not person.strip():
         problems.append("Indiquez la personne ou la fonction du membre.")
@@ -67,22 +109,25 @@ def add_member(
             f"Le mandat finit ({fr.short_date(term_ends_on)}) "
             f"avant de commencer ({fr.short_date(term_starts_on)})."
         )
+    if user is not None and not user.is_active:
+        problems.append("Ce compte est désactivé : il ne peut pas être lié à un siège.")
     if role == MemberRole.CHAIR:
-        chairs = [m for m in body.members.filter(role=MemberRole.CHAIR) if m.is_current()]
+        others = body.members.filter(role=MemberRole.CHAIR).exclude(pk=member.pk)
+        chairs = [m for m in others if m.is_current()]
         if chairs:
             problems.append(f"L’instance a déjà une présidence : {chairs[0].person}.")
     problems += column_problems(BodyMember, {"person": person.strip(), "organisation": organisation.strip()})
     if problems:
         raise ContractError(problems)
-    return BodyMember.objects.create(
-        body=body,
-        person=person.strip(),
-        organisation=organisation.strip(),
-        role=role,
-        quart=quart,
-        term_starts_on=term_starts_on,
-        term_ends_on=term_ends_on,
-    )
+    member.person = person.strip()
+    member.organisation = organisation.strip()
+    member.role = role
+    member.quart = quart
+    member.term_starts_on = term_starts_on
+    member.term_ends_on = term_ends_on
+    member.user = user
+    member.save(expected_version=expected_version)
+    return member
 
 
 def add_meeting(body: Body, **fields) -> Meeting:

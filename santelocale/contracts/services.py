@@ -9,6 +9,8 @@ inside one transaction, so a refused request leaves the database unchanged. Stat
 import datetime
 from dataclasses import dataclass, fields
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -17,6 +19,7 @@ from santelocale.contracts import perms
 from santelocale.contracts.enums import (
     OCCUPYING_STATUSES,
     PROJECT_STATUSES,
+    ContactRole,
     ContractKind,
     LinkKind,
     SignatoryKind,
@@ -651,17 +654,49 @@ def remove_link(contract: Contract, link: ContractLink) -> None:
 
 
 def add_contact(contract: Contract, **fields) -> Contact:
-    """Add a professional contact; refuses a missing name or organisation."""
+    """Add a professional contact (``role``, ``name``, ``organisation``, ``email``, ``phone``,
+    ``is_public``); refuses an unknown role, a missing name or organisation, an invalid e-mail address."""
+    return _save_contact(Contact(contract=contract), **fields)
+
+
+def update_contact(contact: Contact, *, expected_version: int | None = None, **fields) -> Contact:
+    """Change a contact (same fields and rules as ``add_contact``). With ``expected_version``, a contact
+    changed since by someone else is not overwritten (``VersionConflict``, nothing written)."""
+    return _save_contact(contact, expected_version=expected_version, **fields)
+
+
+def _save_contact(
+    contact: Contact,
+    *,
+    role: str,
+    name: str,
+    organisation: str,
+    email: str = "",
+    phone: str = "",
+    is_public: bool = True,
+    expected_version: int | None = None,
+) -> Contact:
+    values = {"name": name.strip(), "organisation": organisation.strip(), "email": email.strip()}
+    values["phone"] = phone.strip()
     problems = []
+    if role not in ContactRole.values:
+        problems.append(f"Rôle inconnu : « {role} ».")
     for field, label in (("name", "Le nom ou la fonction"), ("organisation", "L’organisation")):
-        if not str(fields.get(field, "")).strip():
+        if not values[field]:
             problems.append(f"{label} du contact est obligatoire.")
-    problems += column_problems(
-        Contact, {name: value for name, value in fields.items() if isinstance(value, str)}
-    )
+    if values["email"]:
+        try:
+            validate_email(values["email"])
+        except ValidationError:
+            problems.append(f"Adresse électronique invalide : « {values['email']} ».")
+    problems += column_problems(Contact, values)
     if problems:
         raise ContractError(problems)
-    return Contact.objects.create(contract=contract, **fields)
+    for field, value in values.items():
+        setattr(contact, field, value)
+    contact.role, contact.is_public = role, bool(is_public)
+    contact.save(expected_version=expected_version)
+    return contact
 
 
 # --- Regional themes (« socles ») -------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Governance pages of a contract (bodies, members, meetings) and the contacts directory."""
+"""Governance pages of a contract (bodies, members, meetings, contacts: added, changed, removed) and the
+contacts directory."""
 
 from django.urls import path
 
@@ -12,9 +13,15 @@ urlpatterns = [
     path(
         f"{_G}instances/<int:body_id>/supprimer/", views.governance_body_delete, name="governance_body_delete"
     ),
+    path(f"{_G}instances/<int:body_id>/modifier/", views.governance_body_edit, name="governance_body_edit"),
     path(f"{_G}instances/<int:body_id>/membres/", views.governance_member_add, name="governance_member_add"),
     path(
         f"{_G}instances/<int:body_id>/reunions/", views.governance_meeting_add, name="governance_meeting_add"
+    ),
+    path(
+        f"{_G}membres/<int:member_id>/modifier/",
+        views.governance_member_edit,
+        name="governance_member_edit",
     ),
     path(
         f"{_G}membres/<int:member_id>/supprimer/",
@@ -32,6 +39,11 @@ urlpatterns = [
         name="governance_meeting_delete",
     ),
     path(f"{_G}contacts/", views.governance_contact_add, name="governance_contact_add"),
+    path(
+        f"{_G}contacts/<int:contact_id>/modifier/",
+        views.governance_contact_edit,
+        name="governance_contact_edit",
+    ),
     path(
         f"{_G}contacts/<int:contact_id>/supprimer/",
         views.governance_contact_delete,

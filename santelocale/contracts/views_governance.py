@@ -28,11 +28,14 @@ from santelocale.contracts import reading
 from santelocale.contracts.compliance import checklist
 from santelocale.contracts.enums import ContactRole, ContractKind, MemberRole, Quart
 from santelocale.contracts.forms_governance import (
+    BodyEditForm,
     BodyForm,
+    ContactEditForm,
     ContactForm,
     DirectoryFilterForm,
     MeetingEditForm,
     MeetingForm,
+    MemberEditForm,
     MemberForm,
 )
 from santelocale.contracts.governance import (
@@ -40,10 +43,12 @@ from santelocale.contracts.governance import (
     add_body,
     add_meeting,
     add_member,
+    update_body,
     update_meeting,
+    update_member,
 )
 from santelocale.contracts.models import Body, BodyMember, Contact, Contract, Meeting
-from santelocale.contracts.services import ContractError, add_contact
+from santelocale.contracts.services import ContractError, add_contact, update_contact
 from santelocale.territories.models import Department, Region
 from santelocale.utils import fr
 from santelocale.utils.spreadsheet import spreadsheet_csv
@@ -75,11 +80,6 @@ def _contract(request, public_id, action: str = "view") -> Contract:
 def _governance_url(contract: Contract, anchor: str = "") -> str:
     url = reverse("contracts:governance", args=[contract.public_id])
     return f"{url}#{anchor}" if anchor else url
-
-
-def _fields(form) -> dict:
-    """The submitted values a service takes (the form's one-time token left out)."""
-    return {name: value for name, value in form.cleaned_data.items() if name != "submission_token"}
 
 
 def _form_errors(form) -> list[str]:
@@ -259,7 +259,7 @@ def governance_body_add(request, public_id):
     if not form.is_valid():
         return _refused(request, contract, "bodies", body_form=form, body_errors=_form_errors(form))
     try:
-        body, _ = form.create_once(request, lambda: add_body(contract, **_fields(form)))
+        body, _ = form.create_once(request, lambda: add_body(contract, **form.values()))
     except ContractError as exc:
         return _refused(request, contract, "bodies", body_form=form, body_errors=exc.messages)
     notice = f"Instance « {body.name} » ajoutée."
@@ -275,7 +275,7 @@ def governance_member_add(request, public_id, body_id):
     errors = _form_errors(form) if not form.is_valid() else []
     if not errors:
         try:
-            member, _ = form.create_once(request, lambda: add_member(body, **_fields(form)))
+            member, _ = form.create_once(request, lambda: add_member(body, **form.values()))
         except ContractError as exc:
             errors = exc.messages
     if errors:
@@ -304,55 +304,159 @@ def governance_meeting_add(request, public_id, body_id):
     return _added_to_body(request, contract, body, notice)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def governance_meeting_edit(request, public_id, meeting_id):
-    """The form of one meeting, to write its minutes and decisions once it was held, or correct it. A
-    meeting changed by someone else since the form was opened is not overwritten: both versions are shown
-    (``_version_conflict.html``), the user's input kept."""
-    contract = _contract(request, public_id, "change")
-    meeting = get_object_or_404(
-        Meeting.objects.select_related("body"), pk=meeting_id, body__contract=contract
-    )
+# --- Editing (a page per object; the version read is checked at save) -------------------------------
+
+
+def _edit_page(
+    request,
+    contract,
+    obj,
+    *,
+    form_class,
+    save,
+    fields: str,
+    title,
+    anchor: str,
+    done,
+    form_kwargs: dict | None = None,
+    **context,
+):
+    """GET: ``form_class`` filled with ``obj``; POST: ``save(obj, **values, expected_version=…)``, then back
+    to the governance page with ``done`` (a callable of the saved object). A refusal re-renders the form
+    with its French messages (400); an object changed by someone else since the form was opened is not
+    overwritten: both versions are shown (``_version_conflict.html``), the user's input kept. ``fields``
+    is the template of the form's fields; ``title`` a callable of the object (as stored)."""
+    form_kwargs = form_kwargs or {}
     errors = []
     if request.method == "GET":
-        form = MeetingEditForm.of(meeting, contract)
+        form = form_class.of(obj, **form_kwargs)
     else:
-        form = MeetingEditForm(request.POST, contract=contract)
+        form = form_class(request.POST, **form_kwargs)
         errors = _form_errors(form) if not form.is_valid() else []
         if not errors:
             values = form.values()
             try:
-                update_meeting(meeting, **values, expected_version=form.cleaned_data["version"])
+                save(obj, **values, expected_version=form.cleaned_data["version"])
             except VersionConflict as conflict:
                 form.show_conflict(conflict, values)
-                meeting = conflict.current  # the page names the meeting as it is, not as submitted
+                obj = conflict.current  # the page names the object as it is, not as submitted
             except ContractError as exc:
                 errors = exc.messages
             else:
-                day = fr.short_date(meeting.held_on)
-                messages.success(request, f"Réunion du {day} de « {meeting.body.name} » enregistrée.")
-                return redirect(_governance_url(contract, f"body-{meeting.body_id}"))
-    body = meeting.body
+                messages.success(request, done(obj))
+                return redirect(_governance_url(contract, anchor))
     return render(
         request,
-        "contracts/governance/meeting_form.html",
+        "contracts/governance/edit_form.html",
         {
             "contract": contract,
-            "meeting": meeting,
-            "body": body,
             "form": form,
             "errors": errors,
-            "members": _members_in_order(body),
-            "cancel_url": _governance_url(contract, f"body-{body.pk}"),
+            "fields_template": fields,
+            "title": title(obj),
+            "cancel_url": _governance_url(contract, anchor),
             "breadcrumb": [
                 ("Contrats", reverse("contracts:list")),
                 (contract.name, contract.get_absolute_url()),
                 ("Gouvernance", _governance_url(contract)),
-                (f"Réunion du {fr.short_date(meeting.held_on)}", None),
+                (title(obj), None),
             ],
+            **context,
         },
         status=200 if request.method == "GET" else 400,  # a POST that saved has redirected
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def governance_body_edit(request, public_id, body_id):
+    """Rename a body, rewrite its role and theme, or (while it has no meeting) change its kind."""
+    contract = _contract(request, public_id, "change")
+    body = get_object_or_404(contract.bodies, pk=body_id)
+    return _edit_page(
+        request,
+        contract,
+        body,
+        form_class=BodyEditForm,
+        save=update_body,
+        fields="contracts/governance/_body_fields.html",
+        title=lambda b: f"Instance « {b.name} »",
+        anchor=f"body-{body.pk}",
+        done=lambda b: f"Instance « {b.name} » enregistrée.",
+        body_kind_choices=BodyEditForm.kind_choices(contract),
+        intro="Renommez l’instance ou précisez son rôle. Son type ne change plus une fois des réunions "
+        "enregistrées.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def governance_member_edit(request, public_id, member_id):
+    """Change a seat: person, organisation, role, quart, term, and the person's account."""
+    contract = _contract(request, public_id, "change")
+    member = get_object_or_404(
+        BodyMember.objects.select_related("body", "user"), pk=member_id, body__contract=contract
+    )
+    return _edit_page(
+        request,
+        contract,
+        member,
+        form_class=MemberEditForm,
+        save=update_member,
+        fields="contracts/governance/_member_fields.html",
+        title=lambda m: f"« {m.person} » à « {member.body.name} »",
+        anchor=f"body-{member.body_id}",
+        done=lambda m: f"Siège de « {m.person} » à « {member.body.name} » enregistré.",
+        member_roles=MemberRole.choices,
+        is_clsm=contract.kind == ContractKind.CLSM,
+        intro="Corrigez le siège, renouvelez son mandat, ou liez-le au compte de la personne.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def governance_meeting_edit(request, public_id, meeting_id):
+    """The form of one meeting, to write its minutes and decisions once it was held, or correct it."""
+    contract = _contract(request, public_id, "change")
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("body"), pk=meeting_id, body__contract=contract
+    )
+    body = meeting.body
+    return _edit_page(
+        request,
+        contract,
+        meeting,
+        form_class=MeetingEditForm,
+        save=update_meeting,
+        fields="contracts/governance/_meeting_fields.html",
+        title=lambda m: f"Réunion du {fr.short_date(m.held_on)} — {body.name}",
+        anchor=f"body-{body.pk}",
+        done=lambda m: f"Réunion du {fr.short_date(m.held_on)} de « {body.name} » enregistrée.",
+        form_kwargs={"contract": contract},
+        body=body,
+        members=_members_in_order(body),
+        intro="Complétez le compte rendu et les décisions après la réunion, ou corrigez-la.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def governance_contact_edit(request, public_id, contact_id):
+    """Change a contact's details, or publish it in the directory (or withdraw it)."""
+    contract = _contract(request, public_id, "change")
+    contact = get_object_or_404(contract.contacts, pk=contact_id)
+    return _edit_page(
+        request,
+        contract,
+        contact,
+        form_class=ContactEditForm,
+        save=update_contact,
+        fields="contracts/governance/_contact_fields.html",
+        title=lambda c: f"Contact « {c.name} »",
+        anchor="contacts",
+        done=lambda c: f"Contact « {c.name} » enregistré.",
+        contact_roles=ContactRole.choices,
+        intro="Coordonnées professionnelles seulement.",
     )
 
 
@@ -364,7 +468,7 @@ def governance_contact_add(request, public_id):
     if not form.is_valid():
         return _refused(request, contract, "contacts", contact_form=form, contact_errors=_form_errors(form))
     try:
-        contact, _ = form.create_once(request, lambda: add_contact(contract, **_fields(form)))
+        contact, _ = form.create_once(request, lambda: add_contact(contract, **form.values()))
     except ContractError as exc:
         return _refused(request, contract, "contacts", contact_form=form, contact_errors=exc.messages)
     where = "publié dans l’annuaire" if contact.is_public else "non publié dans l’annuaire"

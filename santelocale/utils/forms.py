@@ -115,6 +115,16 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
     conflict_rows: list = ()
 
+    @classmethod
+    def of(cls, obj, **kwargs):
+        """The form filled with ``obj`` as stored (``initial_of``, declared by the form's fields) and its
+        version."""
+        return cls(initial={**cls.initial_of(obj), "version": obj.version}, **kwargs)
+
+    @staticmethod
+    def initial_of(obj) -> dict:
+        raise NotImplementedError("a versioned form declares initial_of(obj)")
+
     def show_conflict(self, conflict, submitted: dict) -> None:
         labels = {name: str(field.label) for name, field in self.fields.items() if field.label}
         self.conflict_rows = conflict.rows(submitted, labels=labels)

@@ -12,7 +12,15 @@ import datetime
 import pytest
 
 from santelocale.contracts.enums import ContractKind, LinkKind, SignatoryKind, Status
-from santelocale.contracts.models import Body, Contact, ContractLink, Meeting, RegionalTheme, Signatory
+from santelocale.contracts.models import (
+    Body,
+    BodyMember,
+    Contact,
+    ContractLink,
+    Meeting,
+    RegionalTheme,
+    Signatory,
+)
 from santelocale.contracts.services import add_signatory, confirm_signatory
 from tests.walk import DENIED, NOT_FOUND, OK, walk
 
@@ -76,14 +84,21 @@ def _patch_table(c):
     return {f"{API}/{c}": ({"version": 1, "starts_on": "2026-01-01", "ends_on": "2025-01-01"}, WRITE_DRAFT)}
 
 
-def _put_table(c, meeting=1):
-    # A meeting replaced with an unknown member among its attendees: refused by the rule (422) for whoever
-    # may change the contract, after the rights.
+def _put_table(c, meeting=1, body=1, member=1, contact=1):
+    # Replacements a rule refuses (422) for whoever may change the contract, after the rights: a meeting
+    # with an unknown member among its attendees, a body or a contact without a name, a seat with an
+    # unknown role.
     return {
         f"{API}/{c}/reunions/{meeting}": (
             {"version": 1, "held_on": "2025-01-01", "attendees": [999999]},
             WRITE_DRAFT,
-        )
+        ),
+        f"{API}/{c}/instances/{body}": ({"version": 1, "name": ""}, WRITE_DRAFT),
+        f"{API}/{c}/membres/{member}": ({"version": 1, "person": "X", "role": "INCONNU"}, WRITE_DRAFT),
+        f"{API}/{c}/contacts/{contact}": (
+            {"version": 1, "role": "OTHER", "name": "", "organisation": "X"},
+            WRITE_DRAFT,
+        ),
     }
 
 
@@ -154,15 +169,22 @@ def test_every_write_operation_answers_each_persona_as_the_rules_say(client, per
         _sent(client, "patch", patches),
     )
     meeting = Meeting.objects.create(body=body, held_on=datetime.date(2025, 3, 12), minutes="Compte rendu")
-    puts = _put_table(draft.public_id, meeting.pk)
+    member = BodyMember.objects.create(body=body, person="Membre")
+    contact = Contact.objects.create(contract=draft, role="OTHER", name="Contact", organisation="Albi")
+    puts = _put_table(draft.public_id, meeting.pk, body.pk, member.pk, contact.pk)
     walk(client, personas, {url: expected for url, (_, expected) in puts.items()}, _sent(client, "put", puts))
-    meeting.refresh_from_db()
+    for obj in (meeting, member, contact, body):
+        obj.refresh_from_db()
     assert (meeting.held_on, meeting.minutes, meeting.version) == (
         datetime.date(2025, 3, 12),
         "Compte rendu",
         1,
     )
+    assert (body.name, member.role, contact.name) == ("COPIL", "MEMBER", "Contact")
+    assert (body.version, member.version, contact.version) == (1, 1, 1)
     meeting.delete()
+    member.delete()
+    contact.delete()
     draft.refresh_from_db()
     assert (draft.status, draft.starts_on, draft.generation) == (Status.DRAFTING, None, 1)
     assert draft.status_changes.count() == 1

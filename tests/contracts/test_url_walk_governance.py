@@ -44,6 +44,9 @@ def _get_table(contract_id, state):
         f"{g}membres/{{member}}/supprimer/": EDIT_PAGE[state],
         f"{g}reunions/{{meeting}}/supprimer/": EDIT_PAGE[state],
         f"{g}reunions/{{meeting}}/modifier/": EDIT_PAGE[state],
+        f"{g}instances/{{body}}/modifier/": EDIT_PAGE[state],
+        f"{g}membres/{{member}}/modifier/": EDIT_PAGE[state],
+        f"{g}contacts/{{contact}}/modifier/": EDIT_PAGE[state],
         f"{g}contacts/{{contact}}/supprimer/": EDIT_PAGE[state],
         "/annuaire/": (OK,) * 7,
         "/annuaire/?region=76&department=81&kind=CLS&role=COORDINATOR": (OK,) * 7,
@@ -62,6 +65,9 @@ def _post_table(contract_id, state):
         f"{g}membres/{{new_member}}/supprimer/": EDIT_POST[state],
         f"{g}reunions/{{new_meeting}}/supprimer/": EDIT_POST[state],
         f"{g}reunions/{{new_meeting}}/modifier/": EDIT_POST[state],
+        f"{g}instances/{{new_body}}/modifier/": EDIT_POST[state],
+        f"{g}membres/{{new_member}}/modifier/": EDIT_POST[state],
+        f"{g}contacts/{{new_contact}}/modifier/": EDIT_POST[state],
         f"{g}contacts/{{new_contact}}/supprimer/": EDIT_POST[state],
     }
 
@@ -94,7 +100,21 @@ POST_DATA = {
     "/instances/": {"kind": BodyKind.COPIL, "name": "COPIL (parcours des droits)"},
     "/membres/": {"person": "Membre (parcours des droits)", "role": MemberRole.MEMBER},
     "/reunions/": {"held_on": "2025-03-12"},
-    "/modifier/": {"held_on": "2025-03-13", "minutes": "Compte rendu (parcours des droits)"},
+    "reunions/{new_meeting}/modifier/": {
+        "held_on": "2025-03-13",
+        "minutes": "Compte rendu (parcours des droits)",
+    },
+    "instances/{new_body}/modifier/": {"kind": BodyKind.COPIL, "name": "COPIL renommé (parcours des droits)"},
+    "membres/{new_member}/modifier/": {
+        "person": "Membre renommé (parcours des droits)",
+        "role": MemberRole.MEMBER,
+    },
+    "contacts/{new_contact}/modifier/": {
+        "role": ContactRole.OTHER,
+        "name": "Contact renommé (parcours des droits)",
+        "organisation": "Ville",
+        "is_public": "non",
+    },
     "/contacts/": {"role": ContactRole.OTHER, "name": "Contact", "organisation": "Ville", "is_public": "oui"},
     "/supprimer/": {},
 }
@@ -149,6 +169,9 @@ def test_every_governance_action_answers_each_persona_as_the_rules_say(client, p
     assert Meeting.objects.filter(body_id=ids["body"]).count() == 1 + 2
     assert Contact.objects.filter(name="Contact").count() == 2
     assert Meeting.objects.filter(minutes="Compte rendu (parcours des droits)").count() == 2
+    assert Body.objects.filter(name="COPIL renommé (parcours des droits)").count() == 2
+    assert BodyMember.objects.filter(person="Membre renommé (parcours des droits)").count() == 2
+    assert Contact.objects.filter(name="Contact renommé (parcours des droits)", is_public=False).count() == 2
 
 
 def test_post_only_urls_refuse_a_get(client, personas, cls_draft):

@@ -1,5 +1,6 @@
 """The demo coordinator runs the governance of the CLSM d’Albi (a working group, a member, a meeting, a
-refused term, a contact) and finds the contact in the directory, filtered by département and as CSV."""
+refused term, a contact; then the meeting's minutes, the member's term and the contact changed on their own
+pages) and finds the contact in the directory, filtered by département and as CSV, until she withdraws it."""
 
 import re
 from pathlib import Path
@@ -101,12 +102,25 @@ def test_coordinator_adds_a_member_and_a_meeting_to_the_clsm_governance(coordina
     expect(page.locator("label", has_text=MEMBER).locator("xpath=../input")).to_be_checked()
     assert_accessible(page, "gouvernance-reunion-modifier")
     page.get_by_label("Compte rendu").fill("Trois bailleurs rencontrés ; une convention en préparation.")
-    page.get_by_role("button", name="Enregistrer la réunion").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page).to_have_url(re.compile(r"/gouvernance/"))
     expect(page.get_by_text(f"Réunion du 12/03/2025 de « {BODY} » enregistrée.")).to_be_visible()
     expect(_body_section(page, BODY).locator("ul.sl-results")).to_contain_text(
         "Trois bailleurs rencontrés ; une convention en préparation."
     )
+
+    # The member's term ends: her seat's own form, filled with what was recorded.
+    _body_section(page, BODY).get_by_role("link", name=f"Modifier le siège de {MEMBER} à {BODY}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"« {MEMBER} » à « {BODY} »")
+    expect(page.get_by_label("Organisation")).to_have_value("GEM de l’Albigeois (fictif)")
+    expect(page.get_by_label("Quart (CLSM)")).to_have_value("USERS")
+    page.get_by_label("Fin du mandat").fill("2025-12-31")
+    assert_accessible(page, "gouvernance-siege-modifier")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.get_by_text(f"Siège de « {MEMBER} » à « {BODY} » enregistré.")).to_be_visible()
+    row = _body_section(page, BODY).get_by_role("row", name=re.compile(re.escape(MEMBER)))
+    expect(row).to_contain_text("au 31/12/2025")
+    expect(row).to_contain_text("Terminé")
 
 
 def test_coordinator_publishes_a_contact_and_finds_it_in_the_directory_and_its_csv(coordinator_page):
@@ -150,3 +164,15 @@ def test_coordinator_publishes_a_contact_and_finds_it_in_the_directory_and_its_c
     assert text.splitlines()[0].startswith("Région;Département;Contrat;Type;")
     assert f";{CONTACT};Ville d’Albi;clsm-e2e@mairie-albi.test;05 63 00 00 00;" in text
     assert all(";Tarn (81);" in line for line in text.splitlines()[1:])
+
+    # Withdrawn from the directory through the contact's own form.
+    page.goto(_clsm_governance_url(page))
+    page.locator("#contacts").get_by_role("link", name=f"Modifier le contact {CONTACT}").click()
+    expect(page.get_by_label("Adresse électronique")).to_have_value("clsm-e2e@mairie-albi.test")
+    page.locator("label", has_text="Non").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.get_by_text(f"Contact « {CONTACT} » enregistré.")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile(re.escape(CONTACT)))).to_contain_text("Non publié")
+    page.goto("/annuaire/?department=81")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Annuaire des contacts CLS et CLSM")
+    expect(page.get_by_text(CONTACT)).to_have_count(0)
