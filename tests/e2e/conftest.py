@@ -17,6 +17,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
 from santelocale.utils.served import start_server, stop_server
+from tests.bundle import test_bundle_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -80,13 +81,18 @@ def live_url(e2e_database_url):
         "SANTELOCALE_STATIC_COMPRESS": "0",
         "DJANGO_SETTINGS_MODULE": "santelocale.settings",
     }
-    _santelocale("init", "--no-progress", env=env)
+    # The national bundle where the end-to-end tests run (SQLite). On PostgreSQL an instance is served only
+    # for the races (tests/e2e/test_races_e2e.py), which need the demo and its places, not all of France:
+    # the test bundle (tests/bundle.py) spares `make test` a second national load on PostgreSQL.
+    data = ["--data-dir", str(test_bundle_dir())] if e2e_database_url.startswith("postgres") else []
+    _santelocale("init", "--no-progress", *data, env=env)
     _santelocale("demo", "--password", DEMO_PASSWORD, env=env)
     server, url = start_server(
         [str(Path(sys.executable).with_name("santelocale")), "serve", "--workers", "2"],
         env=env,
         cwd=ROOT,
-        log_path=ARTIFACTS / "server.log",
+        # One log per database: `make test` serves the SQLite and the PostgreSQL instances at the same time.
+        log_path=ARTIFACTS / f"server-{e2e_database_url.partition(':')[0]}.log",
     )
     yield url
     stop_server(server)
