@@ -48,5 +48,11 @@ class Command(BaseCommand):
                 "-",
                 "--timeout",
                 "120",
+                # A worker is replaced after about 2,000 requests (staggered, so not both at once): whatever
+                # slowly accumulates in a long-lived process (docs/performance.md, « Soak ») stays bounded.
+                "--max-requests",
+                "2000",
+                "--max-requests-jitter",
+                "200",
             ],
         )
