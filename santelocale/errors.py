@@ -7,8 +7,10 @@ an exception's message only when it is one of ours.
 
 import logging
 import re
+from dataclasses import dataclass
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.csrf import requires_csrf_token
 
 DJANGO_ENGLISH_404 = re.compile(r"^No .* (matches the given query|found matching the query)")
@@ -32,9 +34,68 @@ def permission_denied(request, exception=None):
     return render(request, "403.html", {"message": _message(exception)}, status=403)
 
 
+@dataclass(frozen=True)
+class NotFoundHint:
+    """What a 404 page suggests for the addresses under ``prefix``: a sentence and a way on."""
+
+    prefix: str
+    text: str
+    link_label: str
+    url_name: str
+    #: said to a visitor who is not signed in (a draft is shown to its parties only)
+    anonymous_text: str = ""
+
+
+NOT_FOUND_HINTS = (
+    NotFoundHint(
+        "/contrats/",
+        "Ce contrat n’existe pas, ou il est en projet et réservé à ses parties (collectivités porteuses, "
+        "ARS, signataires confirmés, pilotes de ses fiches).",
+        "Voir les contrats",
+        "contracts:list",
+        "Si vous êtes partie à ce contrat, connectez-vous pour le voir.",
+    ),
+    NotFoundHint(
+        "/fiches/",
+        "Cette fiche action n’existe pas, a été supprimée, ou appartient à un contrat qui ne vous est pas "
+        "accessible.",
+        "Rechercher une fiche action",
+        "plans:search",
+    ),
+    NotFoundHint(
+        "/perimetres/",
+        "Ce périmètre n’existe pas ou a été supprimé.",
+        "Voir les périmètres",
+        "territories:perimeter_list",
+    ),
+    NotFoundHint(
+        "/territoires/",
+        "Aucun territoire ne porte ce code dans le Code officiel géographique 2026 (une commune fusionnée "
+        "ou un ancien code n’y figurent plus).",
+        "Rechercher un territoire",
+        "territories:search",
+    ),
+)
+GENERIC_HINT = NotFoundHint(
+    "/", "Vérifiez l’adresse de la page.", "Rechercher un territoire", "territories:search"
+)
+
+
+def not_found_hint(path: str) -> NotFoundHint:
+    """The hint of the first prefix ``path`` starts with (the generic one otherwise)."""
+    return next((hint for hint in NOT_FOUND_HINTS if path.startswith(hint.prefix)), GENERIC_HINT)
+
+
 @requires_csrf_token
 def page_not_found(request, exception=None):
-    return render(request, "404.html", {"message": _message(exception)}, status=404)
+    hint = not_found_hint(request.path)
+    context = {
+        "message": _message(exception),
+        "hint": hint,
+        "hint_url": reverse(hint.url_name),
+        "sign_in": hint.anonymous_text if not request.user.is_authenticated else "",
+    }
+    return render(request, "404.html", context, status=404)
 
 
 def server_error(request):

@@ -225,3 +225,54 @@ def test_today_is_the_local_date_of_the_platform_never_the_hosts():
         if naive.search(line)
     ]
     assert offenders == []
+
+
+# --- The design system: icons that exist, buttons that keep their text ----------------------------------
+
+DSFR_DIST = Path(__import__("dsfr").__file__).parent / "static" / "dsfr" / "dist"
+FRONT_END = [
+    *(ROOT / "santelocale" / "templates").rglob("*.html"),
+    *(ROOT / "santelocale" / "static").glob("[!v]*/*.js"),  # ours, not vendor/
+]
+
+
+def test_every_dsfr_icon_used_exists_in_the_vendored_design_system():
+    # An icon class the DSFR does not define renders as a solid square (issue 11: history, file-copy).
+    defined = set(
+        re.findall(r"\.(fr-icon-[a-z0-9-]+)", (DSFR_DIST / "utility" / "utility.min.css").read_text())
+    )
+    defined |= set(re.findall(r"\.(fr-icon-[a-z0-9-]+)", (DSFR_DIST / "dsfr.min.css").read_text()))
+    unknown = {
+        f"{path.relative_to(ROOT)}: {icon}"
+        for path in FRONT_END
+        for icon in re.findall(r"fr-icon-[a-z0-9-]+(?<!-)", path.read_text())
+        if icon not in defined
+    }
+    assert len(defined) > 500 and unknown == set()
+
+
+def test_a_group_of_buttons_with_icons_keeps_their_text():
+    # Inside `fr-btns-group`, the DSFR draws a button with an icon as the icon alone — the text is hidden —
+    # unless the group says on which side the icons go (issue 11: « Créer un contrat » was a lone « + »).
+    # The e2e test tests/e2e/test_product_e2e.py checks the drawn result on the main pages.
+    wrong = []
+    for path in (ROOT / "santelocale" / "templates").rglob("*.html"):
+        text = path.read_text()
+        for group in re.finditer(r'<ul class="(fr-btns-group[^"]*)"(.*?)</ul>', text, re.S):
+            classes, body = group.group(1), group.group(2)
+            if text[: group.start()].rstrip().endswith('<div class="fr-header__tools-links">'):
+                continue  # the header's tool links: the DSFR puts their icons on the left itself
+            if re.search(r'class="fr-btn[^"]*fr-icon-', body) and "--icon-" not in classes:
+                wrong.append(f"{path.relative_to(ROOT)}: {classes}")
+    assert wrong == []
+
+
+def test_every_disclosure_is_drawn_as_a_dsfr_link():
+    # A bare <summary> shows the browser's own triangle, foreign to the design system (issue 11:
+    # « Saisir une valeur »); the project's disclosures draw their summary as a DSFR link with an icon.
+    bare = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "santelocale" / "templates").rglob("*.html")
+        if re.search(r"<summary(?![^>]*\bfr-link\b)[^>]*>", path.read_text())
+    ]
+    assert bare == []

@@ -36,6 +36,26 @@ def test_our_own_404_message_is_shown(client):
     assert "Aucun territoire « 99999 » de ce type." in response.content.decode()
 
 
+def test_each_404_says_what_was_not_found_and_where_to_go(client, alice, cls_draft):
+    # A draft asked by the public: the contract's own hint, and a sign-in (parties read drafts).
+    page = client.get(cls_draft.get_absolute_url()).content.decode()
+    assert "Ce contrat n’existe pas, ou il est en projet et réservé à ses parties" in page
+    assert "Aucun contrat visible ne porte cet identifiant." in page
+    assert f'/comptes/connexion/?next={cls_draft.get_absolute_url()}"' in page
+    assert "code du territoire" not in page and "Resolver404" not in page
+    client.force_login(alice)  # signed in: no sign-in offered
+    page = client.get(f"/contrats/{uuid.uuid4()}/").content.decode()
+    assert "réservé à ses parties" in page and "connectez-vous" not in page
+    page = client.get("/fiches/999999/").content.decode()
+    assert "Cette fiche action n’existe pas" in page and 'href="/fiches/"' in page
+    page = client.get("/territoires/commune/99999/").content.decode()
+    assert "Code officiel géographique 2026" in page and 'href="/territoires/"' in page
+    response = client.get("/nulle-part/")
+    page = response.content.decode()
+    assert response.status_code == 404 and "Vérifiez l’adresse de la page." in page
+    assert "Resolver404" not in page and "tried" not in page
+
+
 def test_a_refusal_is_logged_as_one_line_without_traceback(client, bob, caplog):
     client.force_login(bob)
     with caplog.at_level(logging.WARNING, logger="django.request"):

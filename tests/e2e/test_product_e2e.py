@@ -1,0 +1,73 @@
+"""The product as its users meet it (issue 11), seen in Chromium at 1280 px and 390 px: the contract's map
+shows its territory, main actions keep their words, a missing page says what is missing and where to go."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import assert_accessible, sign_in
+
+pytestmark = pytest.mark.e2e
+
+WIDTHS = {"large": {"width": 1280, "height": 900}, "mobile": {"width": 390, "height": 844}}
+#: an icon-only DSFR button is 2.5rem wide (40 px); one with its words is wider than its icon and a word
+ICON_ONLY_WIDTH = 48
+
+
+def _contract_url(page, name: re.Pattern) -> str:
+    page.goto("/contrats/")
+    return page.get_by_role("link", name=name).first.get_attribute("href")
+
+
+def test_the_contract_map_shows_its_perimeter_not_france(page):
+    page.goto(_contract_url(page, re.compile(r"^CLS d.Albi")))
+    element = page.locator("#map[data-loaded]")
+    expect(element).to_have_count(1)
+    bounds = page.evaluate(
+        """() => {
+            const map = document.getElementById('map').slMap;
+            let layer = null;
+            map.eachLayer((l) => { if (l.getBounds && !layer) { layer = l; } });
+            const shown = map.getBounds(), drawn = layer.getBounds();
+            return {
+                contains: shown.contains(drawn),
+                shownWidth: shown.getEast() - shown.getWest(),
+                drawnWidth: drawn.getEast() - drawn.getWest(),
+            };
+        }"""
+    )
+    assert bounds["contains"], bounds  # the whole perimeter is in view…
+    # …and it fills the map: France spans about 15° of longitude, the Albi perimeter a few tenths.
+    assert bounds["shownWidth"] < 4 * bounds["drawnWidth"] + 0.2, bounds
+    expect(page.locator(".sl-map-legend")).to_have_count(0)  # no national population brackets
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_main_actions_show_their_words_not_a_bare_icon(page, width):
+    page.set_viewport_size(WIDTHS[width])
+    sign_in(page, "coordination@demo.santelocale.test")
+    page.goto("/contrats/")
+    create = page.get_by_role("link", name="Créer un contrat")
+    expect(create).to_be_visible()
+    expect(create).to_have_text("Créer un contrat")
+    assert create.bounding_box()["width"] > ICON_ONLY_WIDTH
+    page.goto("/fiches/")
+    search = page.locator("main").get_by_role("button", name="Rechercher")
+    assert search.bounding_box()["width"] > ICON_ONLY_WIDTH
+    page.goto(_contract_url(page, re.compile(r"^CLS d.Albi")) + "plan/importer/")
+    read = page.get_by_role("button", name="Lire le fichier")
+    assert read.bounding_box()["width"] > ICON_ONLY_WIDTH
+    assert_accessible(page, f"import-{width}")
+
+
+def test_a_missing_contract_says_so_in_french_and_offers_a_way_on(page):
+    response = page.goto("/contrats/00000000-0000-0000-0000-000000000000/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page introuvable")
+    expect(page.locator("#not-found-hint")).to_contain_text("Ce contrat n’existe pas")
+    expect(page.get_by_text("connectez-vous pour le voir")).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text("code du territoire")
+    assert_accessible(page, "404-contrat")
+    page.get_by_role("link", name="Voir les contrats").click()
+    expect(page).to_have_url(re.compile(r"/contrats/$"))
