@@ -17,11 +17,18 @@ Each function takes the contract and the user and returns what that user may rea
   ``contracts.view_minutes`` (each body sets ``minutes_visible``).
 - ``status_changes``: the log; the author for ``contracts.view_governance_details``.
 - fiches and their pilots: ``plans.read.plan_actions`` (confidential fiches, pilots' names).
+- ``covering_contracts``: for a territory's page, the contracts the user may read whose perimeter holds it
+  (``covering_tables`` is that page's table, registered with ``territories.services``).
 """
 
-from santelocale.contracts.enums import ContractKind
+from django.utils import timezone
+
+from santelocale.contracts.enums import ContractKind, StatusGroup
 from santelocale.contracts.models import Body, Contract, ContractLink, Meeting
 from santelocale.contracts.plan_hooks import plan_hooks
+from santelocale.territories.models import Perimeter
+from santelocale.territories.services import Table
+from santelocale.utils import fr
 
 
 def hidden_contract_label(contract: Contract) -> str:
@@ -145,3 +152,86 @@ def visible_contract(user, public_id) -> Contract | None:
         .filter(public_id=public_id)
         .first()
     )
+
+
+# --- Territory pages -----------------------------------------------------------------------------------
+
+#: How a territory's communes are reached from a contract's perimeter, by the territory's model name.
+_THROUGH_PERIMETER = {
+    "commune": "perimeter__communes",
+    "epci": "perimeter__communes__epci",
+    "department": "perimeter__communes__department",
+    "region": "perimeter__communes__region",
+}
+
+
+def covering_contracts(territory, user):
+    """The contracts ``user`` may read whose perimeter holds ``territory`` (a commune) or part of it (an
+    EPCI, a département, a région), CLS first then by name; None for another kind of territory."""
+    path = _THROUGH_PERIMETER.get(type(territory)._meta.model_name)
+    if path is None:
+        return None
+    ids = Contract.objects.filter(**{path: territory}).values("pk")
+    return (
+        Contract.objects.restrict(user, "view")
+        .filter(pk__in=ids)
+        .select_related("perimeter")
+        .order_by("kind", "name")
+    )
+
+
+def covering_tables(territory, user) -> list[Table]:
+    """The table of the CLS and CLSM covering a territory, for its page (``territories`` registry)."""
+    contracts = covering_contracts(territory, user)
+    if contracts is None:
+        return []
+    whole = type(territory)._meta.model_name == "commune"
+    rows = [
+        [
+            (contract.name, contract.get_absolute_url()),
+            (contract.get_kind_display(), None),
+            (contract.get_status_display(), None),
+            (_validity(contract), None),
+            (contract.generation_label, None),
+        ]
+        for contract in contracts
+    ]
+    return [
+        Table(
+            "CLS et CLSM qui couvrent ce territoire"
+            if whole
+            else "CLS et CLSM sur tout ou partie de ce territoire",
+            ["Contrat", "Type", "Statut", "Validité", "Génération"],
+            rows,
+            caption_note=(
+                "Contrats enregistrés sur la plateforme ; les projets ne sont montrés qu’à leurs parties."
+            ),
+            empty_text="Aucun CLS ni CLSM enregistré sur la plateforme ne couvre ce territoire.",
+        )
+    ]
+
+
+def _validity(contract) -> str:
+    if contract.starts_on and contract.ends_on:
+        return f"du {fr.short_date(contract.starts_on)} au {fr.short_date(contract.ends_on)}"
+    return "—"
+
+
+def covering_badges(results, user) -> dict[tuple[str, str], list[str]]:
+    """For the communes among territory search ``results``: « CLS en vigueur », « CLSM en projet »… for
+    each contract ``user`` may read whose perimeter holds it (ended ones left out: they cover no more)."""
+    codes = [result.code for result in results if result.level == "commune"]
+    if not codes:
+        return {}
+    today = timezone.localdate()
+    by_perimeter: dict[int, list[Contract]] = {}
+    for contract in Contract.objects.restrict(user, "view").filter(perimeter__communes__in=codes).distinct():
+        if contract.group(today) != StatusGroup.ENDED:
+            by_perimeter.setdefault(contract.perimeter_id, []).append(contract)
+    held = Perimeter.communes.through.objects.filter(perimeter_id__in=by_perimeter, commune_id__in=codes)
+    badges: dict[tuple[str, str], set[str]] = {}
+    for perimeter_id, code in held.values_list("perimeter_id", "commune_id"):
+        for contract in by_perimeter[perimeter_id]:
+            label = "en vigueur" if contract.group(today) == StatusGroup.ACTIVE else "en projet"
+            badges.setdefault(("commune", code), set()).add(f"{contract.kind} {label}")
+    return {key: sorted(values) for key, values in badges.items()}

@@ -4,6 +4,7 @@ Each service that writes runs in one transaction and takes keyword-only argument
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import shapely
@@ -54,6 +55,8 @@ class SearchResult:
     population: int | None
     url: str
     rank: tuple = field(compare=False, repr=False, default=())
+    #: short facts other apps add (« CLS en vigueur »): ``label_results``
+    badges: list[str] = field(compare=False, default_factory=list)
 
     @property
     def level_label(self) -> str:
@@ -324,6 +327,7 @@ class Table:
     columns: list[str]
     rows: list[list[tuple[str, str | None]]]
     caption_note: str = ""
+    empty_text: str = "Aucun."
 
 
 @dataclass
@@ -340,6 +344,48 @@ class TerritoryPage:
     map_zoom: str
     perimeter_component: str | None
     source_note: str
+
+
+#: Tables that apps above this one add at the top of a territory page, each ``provider(territory, user)``
+#: returning a list of ``Table`` (the contracts covering it: ``contracts.reading``). Territories sit below
+#: contracts (docs/architecture.md, « Layers »): they cannot ask for them, the contracts app offers them.
+TerritoryTables = Callable[[object, object], list[Table]]
+_TABLE_PROVIDERS: list[TerritoryTables] = []
+
+
+def register_territory_tables(provider: TerritoryTables) -> TerritoryTables:
+    """Add ``provider`` to what a territory page shows first (once, however often it is registered)."""
+    if provider not in _TABLE_PROVIDERS:
+        _TABLE_PROVIDERS.append(provider)
+    return provider
+
+
+def tables_from_apps(territory, user) -> list[Table]:
+    """The tables the registered providers give for ``territory`` as ``user`` may see it."""
+    return [table for provider in _TABLE_PROVIDERS for table in provider(territory, user)]
+
+
+#: Badges that apps above this one put on search results, each ``provider(results, user)`` returning
+#: ``{(level, code): [badge, …]}`` (the contracts covering a commune: ``contracts.reading``).
+ResultBadges = Callable[[list, object], dict[tuple[str, str], list[str]]]
+_BADGE_PROVIDERS: list[ResultBadges] = []
+
+
+def register_result_badges(provider: ResultBadges) -> ResultBadges:
+    """Add ``provider`` to what labels search results (once, however often it is registered)."""
+    if provider not in _BADGE_PROVIDERS:
+        _BADGE_PROVIDERS.append(provider)
+    return provider
+
+
+def label_results(results: list[SearchResult], user) -> list[SearchResult]:
+    """Put on each result the badges the registered providers give it for ``user``; returns ``results``."""
+    for provider in _BADGE_PROVIDERS:
+        for (level, code), badges in provider(results, user).items():
+            for result in results:
+                if (result.level, result.code) == (level, code):
+                    result.badges.extend(badges)
+    return results
 
 
 def get_territory(level: str, code: str):

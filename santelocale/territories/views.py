@@ -22,12 +22,17 @@ from santelocale.territories.services import (
     describe_perimeter,
     describe_territory,
     get_territory,
+    label_results,
     parse_codes,
     parse_components,
     resolve_components,
     save_perimeter,
     search_territories,
+    tables_from_apps,
 )
+
+#: Results shown for a search; more are not paged: the page asks for a more precise query.
+SEARCH_LIMIT = 30
 
 
 def home(request):
@@ -46,7 +51,8 @@ def search(request):
     query = request.GET.get("q", "").strip()
     level = request.GET.get("niveau", "")
     levels = [level] if level in SEARCH_LEVELS else None
-    results = search_territories(query, levels=levels, limit=30) if query else []
+    results = search_territories(query, levels=levels, limit=SEARCH_LIMIT) if query else []
+    label_results(results, request.user)  # « CLS en vigueur »… on the communes covered
     template = "territories/_search_results.html" if request.htmx else "territories/search.html"
     return render(
         request,
@@ -56,6 +62,7 @@ def search(request):
             "results": results,
             "level": level,
             "level_choices": SEARCH_LEVEL_CHOICES,
+            "capped": len(results) == SEARCH_LIMIT,
         },
     )
 
@@ -65,7 +72,9 @@ def territory_detail(request, level, code):
         obj = get_territory(level, code)
     except LookupError as exc:
         raise Http404(f"Aucun territoire « {code} » de ce type.") from exc
-    return render(request, "territories/detail.html", {"page": describe_territory(obj)})
+    page = describe_territory(obj)
+    page.tables[:0] = tables_from_apps(obj, request.user)  # the contracts covering it first
+    return render(request, "territories/detail.html", {"page": page})
 
 
 def _zoom(request) -> str:

@@ -71,3 +71,16 @@ def test_a_missing_contract_says_so_in_french_and_offers_a_way_on(page):
     assert_accessible(page, "404-contrat")
     page.get_by_role("link", name="Voir les contrats").click()
     expect(page).to_have_url(re.compile(r"/contrats/$"))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_public_finds_which_contracts_cover_a_commune(page, width):
+    page.set_viewport_size(WIDTHS[width])
+    page.goto("/territoires/?q=albi")
+    albi = page.locator("li", has=page.get_by_role("link", name="Albi", exact=True))
+    expect(albi).to_contain_text(re.compile(r"CLS (en vigueur|en projet)"))
+    albi.get_by_role("link", name="Albi", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Albi")
+    covering = page.get_by_role("table", name="CLS et CLSM qui couvrent ce territoire")
+    expect(covering.get_by_role("link", name=re.compile(r"^CLS d.Albi"))).to_be_visible()
+    assert_accessible(page, f"commune-albi-{width}")
