@@ -155,6 +155,16 @@ def change_status(
         problems.append("Indiquez le motif du changement de statut.")
     if effective_on > timezone.localdate():
         problems.append(f"La date d’effet ({fr.short_date(effective_on)}) ne peut pas être dans le futur.")
+    latest = contract.status_changes.order_by("-effective_on", "-changed_at", "-pk").first()
+    if latest is not None and effective_on < latest.effective_on:
+        # The log is read in time order: a step dated before the last one would list « Signé » above
+        # « En réflexion ».
+        problems.append(
+            f"La date d’effet ({fr.short_date(effective_on)}) précède la dernière étape du journal "
+            f"(« {latest.get_to_status_display()} », le {fr.short_date(latest.effective_on)}) : "
+            "les étapes d’un contrat se suivent dans le temps. Un contrat signé avant d’être enregistré "
+            "ici s’enregistre directement comme signé, avec sa date de signature (par l’ARS)."
+        )
     problems += _preconditions(contract, transition, effective_on, user)
     if problems:
         raise ContractError(problems)

@@ -60,9 +60,12 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
 
 
 def default_end(starts_on: datetime.date | None) -> datetime.date | None:
-    """The end of a contract starting on ``starts_on`` when none is given: ``DEFAULT_DURATION_YEARS``
-    later (29 February gives 28 February). None without a start; refuses nothing."""
-    return add_years(starts_on, DEFAULT_DURATION_YEARS) if starts_on else None
+    """The last day of a contract starting on ``starts_on`` when none is given: ``DEFAULT_DURATION_YEARS``
+    later, the day before (a « 2027-2031 » contract from 1 January 2027 ends on 31 December 2031, not on
+    1 January 2032; 29 February gives 27 February). None without a start; refuses nothing."""
+    if not starts_on:
+        return None
+    return add_years(starts_on, DEFAULT_DURATION_YEARS) - datetime.timedelta(days=1)
 
 
 def date_problems(*, launched_on=None, signed_on=None, starts_on=None, ends_on=None) -> list[str]:

@@ -270,7 +270,7 @@ def test_patch_changes_only_the_fields_sent(client, alice, cls_draft, occitanie)
     cls_draft.refresh_from_db()
     assert cls_draft.summary == "Nouvelle présentation"
     assert cls_draft.name == "CLS d’Albi (test)"
-    assert cls_draft.ends_on == datetime.date(2029, 1, 1)
+    assert cls_draft.ends_on == datetime.date(2028, 12, 31)
     assert set(cls_draft.themes.values_list("pk", flat=True)) == set(themes)
     assert cls_draft.launched_on == datetime.date(2023, 1, 15)
 
@@ -396,7 +396,7 @@ def test_signing_with_a_failing_checklist_lists_what_is_missing_then_succeeds_on
     contract.refresh_from_db()
     assert contract.status == Status.SIGNED
     assert contract.signed_on == contract.starts_on == datetime.date.today()
-    assert contract.ends_on == add_years(datetime.date.today(), 5)
+    assert contract.ends_on == add_years(datetime.date.today(), 5) - datetime.timedelta(days=1)
 
 
 def test_renewal_opens_the_next_generation_and_is_refused_for_an_unsigned_contract(

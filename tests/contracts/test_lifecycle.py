@@ -20,7 +20,7 @@ def test_a_new_contract_starts_in_reflection_with_its_creation_logged(cls_draft,
 
 def test_the_end_date_defaults_to_five_years_after_the_start(make_contract):
     contract = make_contract(starts_on=datetime.date(2024, 3, 1))
-    assert contract.ends_on == datetime.date(2029, 3, 1)
+    assert contract.ends_on == datetime.date(2029, 2, 28)  # five years, the day before
     assert contract.period_label == "2024-2029"
 
 
@@ -81,8 +81,12 @@ def test_every_move_needs_a_reason_and_is_logged_with_who_and_why(cls_draft, ali
 
 
 def _to_drafting(contract, user):
-    for target in (Status.DIAGNOSIS, Status.DRAFTING):
-        change_status(contract, user=user, target=target, reason="Étape suivante")
+    """Diagnosis in June 2023, drafting in January 2024 (the steps of a contract follow each other)."""
+    for target, day in (
+        (Status.DIAGNOSIS, datetime.date(2023, 6, 1)),
+        (Status.DRAFTING, datetime.date(2024, 1, 15)),
+    ):
+        change_status(contract, user=user, target=target, reason="Étape suivante", effective_on=day)
 
 
 def test_signing_with_a_failing_blocking_item_is_refused_with_what_is_missing(cls_draft, alice, diane):
@@ -118,7 +122,7 @@ def test_only_the_ars_records_the_signature(cls_draft, alice, diane, albi):
     assert (cls_draft.signed_on, cls_draft.starts_on, cls_draft.ends_on) == (
         datetime.date(2024, 6, 1),
         datetime.date(2024, 6, 1),
-        datetime.date(2029, 6, 1),
+        datetime.date(2029, 5, 31),
     )
 
 

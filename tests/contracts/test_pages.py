@@ -36,7 +36,7 @@ def test_a_coordinator_creates_a_cls_from_the_form(client, alice, albi, albi_per
     assert response.status_code == 302 and response["Location"] == contract.get_absolute_url()
     assert (contract.status, contract.ends_on, list(contract.porteurs.all())) == (
         Status.REFLECTION,
-        datetime.date(2029, 3, 1),
+        datetime.date(2029, 2, 28),
         [albi],
     )
 
@@ -95,8 +95,8 @@ def test_the_life_cycle_runs_from_the_page_and_signing_is_refused_until_complian
     client, alice, diane, albi, cls_draft
 ):
     client.force_login(alice)
-    for target in (Status.DIAGNOSIS, Status.DRAFTING):
-        assert _move(client, cls_draft, target).status_code == 302
+    for target, day in ((Status.DIAGNOSIS, "2023-06-01"), (Status.DRAFTING, "2024-01-15")):
+        assert _move(client, cls_draft, target, effective_on=day).status_code == 302
     assert _move(client, cls_draft, Status.SIGNED).status_code == 403  # the coordinator cannot sign
     client.force_login(diane)
     refused = _move(client, cls_draft, Status.SIGNED)
@@ -105,6 +105,10 @@ def test_the_life_cycle_runs_from_the_page_and_signing_is_refused_until_complian
     cls_draft.refresh_from_db()
     assert cls_draft.status == Status.DRAFTING
     make_ready_to_sign(cls_draft, albi)
+    # A signature dated before the last step would put « Signé » above « Élaboration » in the log.
+    refused = _move(client, cls_draft, Status.SIGNED, effective_on="2023-12-01")
+    assert refused.status_code == 400
+    assert "précède la dernière étape du journal (« Élaboration », le 15/01/2024)" in refused.content.decode()
     assert _move(client, cls_draft, Status.SIGNED, effective_on="2024-06-01").status_code == 302
     cls_draft.refresh_from_db()
     assert (cls_draft.status, cls_draft.signed_on) == (Status.SIGNED, datetime.date(2024, 6, 1))

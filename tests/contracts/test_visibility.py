@@ -147,7 +147,7 @@ def test_a_coordinator_can_no_longer_rewrite_the_signature_date_nor_the_end_date
         assert response.status_code == 403, (payload, response.content)
         assert "ARS" in response.json()["detail"]
     signed.refresh_from_db()
-    assert signed.signed_on == datetime.date(2025, 3, 1) and signed.ends_on == datetime.date(2030, 3, 1)
+    assert signed.signed_on == datetime.date(2025, 3, 1) and signed.ends_on == datetime.date(2030, 2, 28)
     # The rest of the description stays hers to edit.
     response = client.patch(
         f"{API}/{signed.public_id}",
@@ -182,7 +182,7 @@ def test_the_contract_form_keeps_the_signature_data_out_of_a_coordinators_hands(
     signed.refresh_from_db()
     # Her description is saved; the signature data she posted is not.
     assert signed.summary == "Nouvelle présentation"
-    assert signed.signed_on == datetime.date(2025, 3, 1) and signed.ends_on == datetime.date(2030, 3, 1)
+    assert signed.signed_on == datetime.date(2025, 3, 1) and signed.ends_on == datetime.date(2030, 2, 28)
 
 
 def test_the_ars_corrects_the_signature_date_and_the_log_follows(client, diane, signed):
