@@ -300,3 +300,13 @@ MIDDLEWARE.insert(1, "santelocale.errors.RefuseNulBytesMiddleware")
 MIDDLEWARE.insert(
     MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "santelocale.api.middleware.IdempotencyMiddleware"
 )
+
+# Who publishes this installation (« Mentions légales »): the organisation that runs it (an ARS, a
+# collectivité, a resource centre), a contact address for users and for accessibility problems, and the
+# host. Empty in development: the page then says that no publisher is declared.
+PUBLISHER = {
+    "name": env_str("SANTELOCALE_PUBLISHER", ""),
+    "contact": env_str("SANTELOCALE_PUBLISHER_CONTACT", ""),
+    "director": env_str("SANTELOCALE_PUBLICATION_DIRECTOR", ""),
+    "host": env_str("SANTELOCALE_HOST", ""),
+}

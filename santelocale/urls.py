@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from santelocale.accounts import views as account_views
 from santelocale.api.api import api
+from santelocale.site_pages import SitePage
 from santelocale.territories import views as territory_views
 
 admin.site.site_header = "Santé Locale — administration"
@@ -16,6 +17,17 @@ urlpatterns = [
     path("", include("santelocale.observatory.urls")),
     path("comptes/", include("santelocale.accounts.urls")),
     path("donnees-personnelles/", account_views.personal_data, name="personal_data"),
+    # The pages the State's design system requires in every footer (their text only: no logic).
+    path(
+        "mentions-legales/",
+        SitePage.as_view(template_name="site/legal_notice.html"),
+        name="legal_notice",
+    ),
+    path(
+        "accessibilite/",
+        SitePage.as_view(template_name="site/accessibility.html"),
+        name="accessibility",
+    ),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

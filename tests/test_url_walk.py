@@ -27,6 +27,8 @@ def _table(perimeter_id):
         "/carte/": (OK, OK, OK, OK),
         "/sources/": (OK, OK, OK, OK),
         "/donnees-personnelles/": (OK, OK, OK, OK),
+        "/mentions-legales/": (OK, OK, OK, OK),
+        "/accessibilite/": (OK, OK, OK, OK),
         "/geo/departement.geojson?zoom=low": (OK, OK, OK, OK),
         "/geo/territoire/commune/81004.geojson": (OK, OK, OK, OK),
         "/perimetres/": (LOGIN, OK, OK, OK),

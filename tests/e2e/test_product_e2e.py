@@ -84,3 +84,56 @@ def test_the_public_finds_which_contracts_cover_a_commune(page, width):
     covering = page.get_by_role("table", name="CLS et CLSM qui couvrent ce territoire")
     expect(covering.get_by_role("link", name=re.compile(r"^CLS d.Albi"))).to_be_visible()
     assert_accessible(page, f"commune-albi-{width}")
+
+
+PAGES_WITH_WIDE_TABLES = [
+    "/observatoire/",
+    "/observatoire/couverture/",
+    "/observatoire/couverture/?region=76",
+]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_wide_tables_scroll_inside_the_page_instead_of_being_cut(page, width):
+    page.set_viewport_size(WIDTHS[width])
+    wide = 0
+    for url in PAGES_WITH_WIDE_TABLES:
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        # The page itself never scrolls sideways: a table wider than the screen scrolls in its own box.
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, (url, overflow)
+        cut = page.evaluate(
+            """() => [...document.querySelectorAll('main table')].filter((table) => {
+                const box = table.getBoundingClientRect();
+                let parent = table.parentElement, scrolls = false;
+                while (parent && parent.tagName !== 'MAIN') {
+                    const style = getComputedStyle(parent);
+                    if (['auto', 'scroll'].includes(style.overflowX)) { scrolls = true; break; }
+                    parent = parent.parentElement;
+                }
+                return box.width > document.documentElement.clientWidth && !scrolls;
+            }).map((table) => (table.caption ? table.caption.textContent : table.id).trim())"""
+        )
+        assert cut == [], (url, cut)
+        wide += page.evaluate(
+            "() => [...document.querySelectorAll('main table')]"
+            ".filter((t) => t.getBoundingClientRect().width > document.documentElement.clientWidth).length"
+        )
+    if width == "mobile":
+        assert wide > 0  # the case is met: tables wider than the screen, each scrolling in its box
+    page.screenshot(path=f"test-artifacts/couverture-occitanie-{width}.png", full_page=True)
+
+
+def test_the_footer_leads_to_the_accessibility_declaration_and_the_legal_notice(page):
+    page.goto("/")
+    footer = page.locator("footer")
+    footer.get_by_role("link", name="Accessibilité : non conforme").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Déclaration d’accessibilité")
+    expect(page.locator("#accessibility-status")).to_contain_text("aucun audit n’a encore été réalisé")
+    assert_accessible(page, "accessibilite")
+    page.locator("footer").get_by_role("link", name="Mentions légales").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mentions légales")
+    assert_accessible(page, "mentions-legales")
