@@ -276,3 +276,16 @@ def test_every_disclosure_is_drawn_as_a_dsfr_link():
         if re.search(r"<summary(?![^>]*\bfr-link\b)[^>]*>", path.read_text())
     ]
     assert bare == []
+
+
+def test_every_refusal_takes_the_focus_so_the_user_sees_it():
+    # A refused form is re-rendered with its French alert; on a long page that alert was 2,500 px below
+    # where the user looked (issue 11, point 3). Each error alert takes the focus (so the browser scrolls
+    # to it and a screen reader reads it) — the first one on the page, as the browser does with autofocus.
+    missing = [
+        f"{path.relative_to(ROOT)}: {tag}"
+        for path in (ROOT / "santelocale" / "templates").rglob("*.html")
+        for tag in re.findall(r'<div class="fr-alert fr-alert--error[^>]*>', path.read_text())
+        if 'tabindex="-1"' not in tag or "autofocus" not in tag
+    ]
+    assert missing == []

@@ -189,8 +189,10 @@ def _form_errors(form) -> list[str]:
 def contract_transition(request, public_id):
     contract = _contract(request, public_id, "change")
     form = TransitionForm(request.POST)
+    # A refusal shows the form as it was sent (the motive typed is not lost), under its alert.
+    sent = {"transition_sent": request.POST}
     if not form.is_valid():
-        return _refused(request, contract, "status", _form_errors(form))
+        return _refused(request, contract, "status", _form_errors(form), **sent)
     try:
         change = lifecycle.change_status(
             contract,
@@ -202,7 +204,7 @@ def contract_transition(request, public_id):
     except PermissionError as exc:
         raise PermissionDenied(str(exc)) from exc
     except services.ContractError as exc:
-        return _refused(request, contract, "status", exc.messages)
+        return _refused(request, contract, "status", exc.messages, **sent)
     messages.success(request, f"Statut : « {change.get_to_status_display()} ».")
     return redirect(contract.get_absolute_url() + "#statut")
 

@@ -217,3 +217,17 @@ def test_a_second_generation_cls_can_be_entered_without_its_predecessor(client, 
     assert Contract.objects.get(name="CLS de la Ville d’Albi").generation_label == "2e génération"
     refused = client.post("/contrats/nouveau/", _form(albi_perimeter, albi, name="Autre", generation="0"))
     assert "La génération d’un contrat va de 1 à 9." in refused.content.decode()
+
+
+def test_a_refused_status_change_keeps_the_motive_and_date_typed_under_a_focused_alert(
+    client, diane, cls_draft
+):
+    client.force_login(diane)
+    response = _move(
+        client, cls_draft, Status.PREFIGURATION, reason="Préfiguration votée", effective_on="2099-01-01"
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'role="alert" tabindex="-1" autofocus' in html and "ne peut pas être dans le futur" in html
+    form = html[html.index('id="transition-prefiguration"') :].split("</form>")[0]
+    assert ">Préfiguration votée</textarea>" in form and 'value="2099-01-01"' in form

@@ -93,6 +93,12 @@ def test_a_cls_is_created_fails_then_passes_its_checklist_and_is_signed_by_the_a
     expect(alert).to_contain_text("Volet santé mentale")
     expect(alert).to_contain_text("Indicateurs d’évaluation")
     expect(alert).to_contain_text("Socles thématiques")
+    # The refusal is where the officer looks — the alert has the focus and is on screen, not 2,500 px
+    # lower — and what she typed is kept.
+    expect(alert).to_be_focused()
+    expect(alert).to_be_in_viewport()
+    signing = page.locator("form", has=page.get_by_role("button", name="Enregistrer la signature"))
+    expect(signing.get_by_label("Motif")).to_have_value("Signature en séance plénière")
     assert_accessible(page, "contrat-signature-refusee")
 
     indicators = page.locator("#indicator-form")
