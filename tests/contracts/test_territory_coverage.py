@@ -75,3 +75,14 @@ def test_a_capped_search_says_it_and_asks_for_a_more_precise_query(client):
     )
     html = _page(client, "/territoires/?q=albi")
     assert "premiers résultats" not in html
+
+
+def test_a_coordinator_creates_a_contract_from_a_perimeter_page(client, alice, bob, albi_perimeter):
+    client.force_login(alice)
+    html = _page(client, albi_perimeter.get_absolute_url())
+    link = f'href="/contrats/nouveau/?perimetre={albi_perimeter.pk}">Créer un contrat sur ce périmètre</a>'
+    assert link in html
+    form = _page(client, f"/contrats/nouveau/?perimetre={albi_perimeter.pk}")
+    assert f'<option value="{albi_perimeter.pk}" selected>' in form
+    client.force_login(bob)  # a reader at the porteur may not create a contract: no such button
+    assert "Créer un contrat sur ce périmètre" not in _page(client, albi_perimeter.get_absolute_url())

@@ -137,3 +137,14 @@ def test_the_footer_leads_to_the_accessibility_declaration_and_the_legal_notice(
     page.locator("footer").get_by_role("link", name="Mentions légales").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mentions légales")
     assert_accessible(page, "mentions-legales")
+
+
+def test_a_coordinator_starts_a_contract_from_a_perimeter_page(coordinator_page):
+    page = coordinator_page
+    page.goto("/perimetres/")
+    page.locator("main table a").first.click()
+    name = page.get_by_role("heading", level=1).inner_text()
+    page.get_by_role("link", name="Créer un contrat sur ce périmètre").click()
+    expect(page).to_have_url(re.compile(r"/contrats/nouveau/\?perimetre=\d+"))
+    expect(page.locator("#id_perimeter option:checked")).to_have_text(re.compile(re.escape(name)))
+    assert_accessible(page, "contrat-depuis-perimetre")
