@@ -343,6 +343,11 @@ def test_copil_page(plan, alice_client):
     assert "Date du rapport" in page
     assert '<progress max="100" value="40" aria-labelledby="section-1">40 %</progress>' in page
     assert "<caption>Fiches en retard</caption>" in page and plan.sism.title in page
+    # No « En retard : 0 » above « Fiches en retard (1) »: the status row says it is the status entered,
+    # and the total of late fiches (status, or end date passed) is stated under the table.
+    assert '<th scope="row">En retard</th>' not in page
+    assert '<tr data-status="LATE"><th scope="row">Statut « En retard » saisi</th><td>0</td></tr>' in page
+    assert "En retard en tout : 1 fiche — statut « En retard », ou échéance dépassée" in page
     assert reverse("plans:copil_docx", args=[plan.contract.public_id]) in page
     assert reverse("plans:copil_pdf", args=[plan.contract.public_id]) in page
     assert 'aria-current="page">Rapport COPIL' in page

@@ -24,6 +24,7 @@ from santelocale.plans.documents.model import (
 )
 from santelocale.plans.documents.pdf import pdf_bytes, print_css
 from santelocale.plans.documents.word import new_writer
+from santelocale.plans.enums import ActionStatus
 from santelocale.plans.models import Action
 from santelocale.plans.read import visible_indicators
 from santelocale.utils import fr
@@ -99,6 +100,10 @@ class AttentionList:
         )
 
 
+#: The « en retard » row of the statuses table: a status chosen by someone, not every late fiche.
+STATUS_LATE_LABEL = "Statut « En retard » saisi"
+
+
 @dataclass
 class CopilData:
     """Everything the COPIL report shows, for one user on one day."""
@@ -142,11 +147,29 @@ class CopilData:
         return [self.funding_by_funder, self.funding_by_year]
 
     @property
+    def status_rows(self) -> list[tuple[str, str, int]]:
+        """The fiches by status as entered (they add up to the total), the « en retard » status named as
+        what it is — a status someone chose —, so that it does not contradict the late fiches below,
+        which are also those past their end date while not done (``Action.is_late``)."""
+        return [
+            (code, STATUS_LATE_LABEL if code == ActionStatus.LATE else label, count)
+            for code, label, count in self.status_counts
+        ]
+
+    @property
+    def late_note(self) -> str:
+        count = len(self.late)
+        return (
+            f"En retard en tout : {count} fiche{'s' if count > 1 else ''} — statut « En retard », ou "
+            "échéance dépassée sans être réalisée ni abandonnée (liste « Fiches en retard »)."
+        )
+
+    @property
     def statuses_table(self) -> Table:
         return Table(
             "Fiches par statut",
             ["Statut", "Fiches"],
-            [[label, str(count)] for _, label, count in self.status_counts],
+            [[label, str(count)] for _, label, count in self.status_rows],
         )
 
     @property
@@ -259,6 +282,7 @@ def copil_docx(contract, user, today: datetime.date | None = None) -> bytes:
     )
     writer.heading("Fiches par statut", 1)
     writer.table(data.statuses_table, caption=False)
+    writer.paragraph(data.late_note)
     writer.heading("Avancement par axe", 1)
     writer.table(data.sections_table, caption=False)
     writer.heading("Points d’attention", 1)
