@@ -140,6 +140,9 @@ def test_a_coordinator_imports_the_real_tet_plan_follows_it_and_exports_it(page)
     assert "Fichier dimport" in tet.sheetnames
     page.get_by_role("link", name="Rapport COPIL", exact=True).click()
     expect(page.locator("main")).to_contain_text("À venir")
+    # The late fiches are counted once, under the statuses table, as the list below them says.
+    expect(page.locator("#copil-late-note")).to_contain_text("En retard en tout")
+    expect(page.locator("#copil-statuses")).not_to_contain_text(re.compile(r"^En retard$"))
     assert_accessible(page, "rapport-copil")
     page.goto(fiche_url)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Création du Conseil Local")
