@@ -81,6 +81,8 @@ def plan_overview(contract, user) -> dict:
         "blocked_count": len(summary.blocked),
         "without_pilot_count": len(summary.without_pilot),
         "can_change_plan": user.has_perm("plans.change_plan", contract),
+        # Confidential fiches count only for who reads them: say so where the figures may differ.
+        "sees_every_fiche": user.has_perm("contracts.view_confidential", contract),
     }
 
 

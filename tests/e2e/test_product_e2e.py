@@ -41,6 +41,10 @@ def test_the_contract_map_shows_its_perimeter_not_france(page):
     # …and it fills the map: France spans about 15° of longitude, the Albi perimeter a few tenths.
     assert bounds["shownWidth"] < 4 * bounds["drawnWidth"] + 0.2, bounds
     expect(page.locator(".sl-map-legend")).to_have_count(0)  # no national population brackets
+    # The public's progress leaves out confidential fiches: the page says so.
+    expect(page.locator("#plan-visible-only")).to_contain_text(
+        "Calculé sur les fiches que vous pouvez consulter"
+    )
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -552,6 +552,10 @@ def test_plan_overview_for_the_contract_page(plan, alice, charlie):
     assert reverse("plans:tree", args=[plan.contract.public_id]) in html
     assert reverse("plans:timeline", args=[plan.contract.public_id]) in html
     assert "Avancement : 45 %" in html
+    assert "Calculé sur les fiches que vous pouvez consulter" not in html  # Alice reads every fiche
+    html = render_to_string("plans/_plan_overview.html", {"plan": outsider, "contract": plan.contract})
+    # Charlie does not read the confidential fiche: his figures differ from Alice's, and the page says why.
+    assert "2</strong> fiches actions" in html and "Calculé sur les fiches que vous pouvez consulter" in html
 
 
 def test_contract_page_shows_the_plan_section(rf, alice, plan):
