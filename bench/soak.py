@@ -45,11 +45,13 @@ DOMAIN = "demo.santelocale.test"
 PUBLIC_PAGES = ["/", "/contrats/", "/observatoire/", "/sources/", "/carte/", "/api/contrats", "/api/regions"]
 
 
-def start_instance(database_url: str | None):
-    """(server process, base URL, folder) of a served instance with the bundle and the demo loaded."""
+def start_instance(database_url: str | None, max_requests: int | None = None):
+    """(server process, base URL, folder) of a served instance with the bundle and the demo loaded;
+    ``max_requests`` overrides how many requests a worker serves before it is replaced (0: never)."""
     folder = tempfile.mkdtemp(prefix="santelocale-soak-")
     env = {
         **os.environ,
+        **({"SANTELOCALE_MAX_REQUESTS": str(max_requests)} if max_requests is not None else {}),
         "DATABASE_URL": database_url or f"sqlite:///{folder}/santelocale.sqlite3",
         "SANTELOCALE_VAR_DIR": folder,
         "DJANGO_SETTINGS_MODULE": "santelocale.settings",
@@ -173,7 +175,9 @@ def contract_ids(client: Client) -> list[str]:
     return [item["id"] for item in items if "id" in item]
 
 
-def run_client(base: str, persona: str | None, stop: float, stats: Stats, seed: int) -> None:
+def run_client(
+    base: str, persona: str | None, stop: float, stats: Stats, seed: int, read_only: bool = False
+) -> None:
     rng = random.Random(seed)
     client = Client(base, f"{persona}@{DOMAIN}" if persona else None, stats)
     if persona:
@@ -186,7 +190,7 @@ def run_client(base: str, persona: str | None, stop: float, stats: Stats, seed: 
         if persona and round_number % 40 == 0:
             client.sign_in()  # a new session: a write, as each morning's login
         choice = rng.random()
-        if persona == "coordination" and choice < 0.25 and ids:
+        if persona == "coordination" and choice < 0.25 and ids and not read_only:
             candidates = [writable] if writable else ids
             for contract in candidates:
                 status, _ = client.write_json(
@@ -206,8 +210,15 @@ def run_client(base: str, persona: str | None, stop: float, stats: Stats, seed: 
         time.sleep(rng.uniform(0.05, 0.3))
 
 
-def soak(clients: int, minutes: float, database_url: str | None) -> str:
-    server, base, folder = start_instance(database_url)
+def soak(
+    clients: int,
+    minutes: float,
+    database_url: str | None,
+    *,
+    read_only: bool = False,
+    max_requests: int | None = None,
+) -> str:
+    server, base, folder = start_instance(database_url, max_requests)
     stats = Stats()
     personas = ["coordination"] * 6 + ["ars-delegation", "ars-region"] * 2 + ["pilote", "partenaire"] * 2
     personas += [None] * max(0, clients - len(personas))
@@ -216,7 +227,9 @@ def soak(clients: int, minutes: float, database_url: str | None) -> str:
         started = time.monotonic()
         stop = started + minutes * 60
         threads = [
-            threading.Thread(target=run_client, args=(base, personas[i % len(personas)], stop, stats, i))
+            threading.Thread(
+                target=run_client, args=(base, personas[i % len(personas)], stop, stats, i, read_only)
+            )
             for i in range(clients)
         ]
         for thread in threads:
@@ -240,7 +253,10 @@ def soak(clients: int, minutes: float, database_url: str | None) -> str:
     lines = [
         f"Machine : {platform.node()} — {platform.processor() or platform.machine()}, "
         f"{os.cpu_count()} cœurs, Python {platform.python_version()}, base {engine}, "
-        "gunicorn 2 workers × 4 threads",
+        "gunicorn 2 workers × 4 threads"
+        + (" ; lecture seule (aucune fiche créée)" if read_only else "")
+        + (f" ; remplacement des workers après {max_requests} requêtes" if max_requests else "")
+        + (" ; workers jamais remplacés" if max_requests == 0 else ""),
         "",
         f"- {clients} clients pendant {minutes:g} min : {total} requêtes ({total / (minutes * 60):.1f}/s), "
         f"dont {stats.writes} écritures (connexions et fiches créées)",
@@ -264,10 +280,22 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--database-url")
+    parser.add_argument("--read-only", action="store_true", help="aucune écriture hormis les connexions")
+    parser.add_argument(
+        "--max-requests",
+        type=int,
+        help="requêtes par worker avant remplacement (0 : jamais ; défaut : serve)",
+    )
     args = parser.parse_args()
     if not 1 <= args.clients <= 100 or not 0 < args.minutes <= 60:
         parser.error("de 1 à 100 clients, de quelques secondes à 60 minutes")
-    report = soak(args.clients, args.minutes, args.database_url)
+    report = soak(
+        args.clients,
+        args.minutes,
+        args.database_url,
+        read_only=args.read_only,
+        max_requests=args.max_requests,
+    )
     print(report)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(report, encoding="utf-8")

@@ -18,8 +18,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"), help="adresse:port")
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+        parser.add_argument(
+            "--max-requests",
+            type=int,
+            default=int(os.environ.get("SANTELOCALE_MAX_REQUESTS", "2000")),
+            help="requêtes servies par un processus avant son remplacement (0 : jamais)",
+        )
 
-    def handle(self, *args, bind, workers, **options):
+    def handle(self, *args, bind, workers, max_requests, **options):
         with collecting(settings.STATIC_ROOT):  # two servers started together share one folder
             call_command("collectstatic", interactive=False, verbosity=0)
         gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -51,8 +57,8 @@ class Command(BaseCommand):
                 # A worker is replaced after about 2,000 requests (staggered, so not both at once): whatever
                 # slowly accumulates in a long-lived process (docs/performance.md, « Soak ») stays bounded.
                 "--max-requests",
-                "2000",
+                str(max(0, max_requests)),
                 "--max-requests-jitter",
-                "200",
+                str(max(0, max_requests) // 10),
             ],
         )
