@@ -597,3 +597,46 @@ class IndicatorForm(CreationForm, Form):
 
     def clean_baseline(self):
         return _parse_amount(self, "baseline", "La valeur de référence")
+
+
+class QuickUpdateForm(VersionedForm, Form):
+    """The fiche page's « Mise à jour rapide »: status, progress (entered by hand), a next step."""
+
+    status = _choice("Statut", ActionStatus.choices)
+    progress_entered = forms.IntegerField(
+        label="Avancement (%)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text="De 0 à 100.",
+        error_messages={
+            "invalid": "L’avancement est un pourcentage entre 0 et 100.",
+            "min_value": "L’avancement est un pourcentage entre 0 et 100.",
+            "max_value": "L’avancement est un pourcentage entre 0 et 100.",
+        },
+    )
+    next_step = forms.CharField(
+        label="Prochaine étape",
+        required=False,
+        max_length=300,
+        help_text="Ajoutée à la fin des étapes de la fiche.",
+    )
+    next_step_due = date_field("Échéance de cette étape")
+    # Required here: a quick update changes a few fields of a fiche that others edit too.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        max_value=2**31 - 1,
+        error_messages={
+            "required": "La version lue de la fiche manque : rechargez la page, puis recommencez."
+        },
+    )
+
+    def __init__(self, *args, action=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if action is not None and action.progress_mode == ProgressMode.STEPS:
+            del self.fields["progress_entered"]  # computed from the steps
+
+    @staticmethod
+    def initial_of(action) -> dict:
+        return {"status": action.status, "progress_entered": action.progress_entered}

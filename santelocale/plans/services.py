@@ -6,7 +6,7 @@ Progress, funding consolidation and the late/blocked lists live in ``plans.progr
 """
 
 import datetime
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -495,6 +495,29 @@ def step_problems(*, title: str, is_done: bool = False, done_on=None) -> list[st
 
 
 @transaction.atomic
+def quick_update(
+    action: Action,
+    *,
+    status: str,
+    progress_entered: int | None = None,
+    next_step: str = "",
+    next_step_due=None,
+    version: int | None = None,
+) -> Action:
+    """A pilot's most frequent change, from the fiche's page: its status, its progress (when it is entered
+    by hand; a fiche followed by its steps keeps computing it) and, optionally, a next step added last.
+    Everything else stays; refused (``PlanError``) as a whole save of the fiche would be, and
+    (``VersionConflict``) when the fiche changed since the page was read — nothing written either way."""
+    data = replace(ActionData.of(action), status=status, version=version)
+    if action.progress_mode != ProgressMode.STEPS:
+        data = replace(data, progress_entered=progress_entered)
+    with transaction.atomic():
+        update_action(action, data)
+        if next_step.strip():
+            add_step(action, title=next_step.strip(), due_on=next_step_due)
+    return action
+
+
 def add_step(action: Action, *, title: str, due_on=None, is_done: bool = False, done_on=None) -> Step:
     """Add a step last on ``action`` and return it; refuses (``PlanError``, nothing written) what
     ``step_problems`` lists."""

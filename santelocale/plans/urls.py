@@ -29,6 +29,7 @@ urlpatterns = [
     path(FICHE + "etapes/", views_action.step_add, name="step_add"),
     path(FICHE + "etapes/<int:step_pk>/", views_action.step_update, name="step_update"),
     path(FICHE + "notes/", views_action.follow_up_add, name="follow_up_add"),
+    path(FICHE + "mise-a-jour/", views_action.action_quick_update, name="action_quick_update"),
     path(FICHE + "liens/", views_action.link_add, name="link_add"),
     path(FICHE + "financements/", views_action.funding_add, name="funding_add"),
     path(FICHE + "financements/<int:line_pk>/", views_action.funding_update, name="funding_update"),

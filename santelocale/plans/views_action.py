@@ -37,6 +37,7 @@ from santelocale.plans.forms_action import (
     FundingForm,
     IndicatorForm,
     LinkForm,
+    QuickUpdateForm,
     StepForm,
     errors_of,
     funder_kinds_for,
@@ -172,6 +173,7 @@ def _detail_context(request, action: Action, *, errors: dict | None = None, **ov
                 else None
             ),
             "follow_up_form": FollowUpForm(prefix="note"),
+            "quick_form": QuickUpdateForm.of(action, prefix="quick", action=action) if can_change else None,
             "link_form": LinkForm(prefix="link"),
             "funding_form": FundingForm(prefix="funding", kinds=kinds),
             "indicator_form": IndicatorForm(prefix="indicator"),
@@ -581,6 +583,28 @@ def step_update(request, public_id, pk, step_pk):
         return _steps_response(request, action, step_notice=notice)
     messages.success(request, notice)
     return redirect(_fiche_url(action, "etapes"))
+
+
+# --- Quick update (status, progress, next step) ----------------------------------------------------------
+
+
+@login_required
+@require_POST
+def action_quick_update(request, public_id, pk):
+    """« Mise à jour rapide »: a pilot moves the status, the progress or adds the next step without the
+    whole fiche form; the version read is checked (nothing overwritten)."""
+    action = get_action(request, public_id, pk, "plans.change_action")
+    form = QuickUpdateForm(request.POST, prefix="quick", action=action)
+    return _submit(
+        request,
+        action,
+        form,
+        section="quick",
+        forms={"quick_form": form},
+        save=lambda data: services.quick_update(action, **data),
+        done=lambda saved: f"Fiche « {saved.label} » mise à jour.",
+        anchor="mise-a-jour",
+    )
 
 
 # --- Notes and links -----------------------------------------------------------------------------------

@@ -152,3 +152,18 @@ def test_a_coordinator_starts_a_contract_from_a_perimeter_page(coordinator_page)
     expect(page).to_have_url(re.compile(r"/contrats/nouveau/\?perimetre=\d+"))
     expect(page.locator("#id_perimeter option:checked")).to_have_text(re.compile(re.escape(name)))
     assert_accessible(page, "contrat-depuis-perimetre")
+
+
+def test_a_fiche_is_updated_quickly_from_its_page(coordinator_page):
+    page = coordinator_page
+    page.goto(_contract_url(page, re.compile(r"^CLS d.Albi")) + "plan/tableau/")
+    page.locator("main table a[href*='/fiches/']").first.click()
+    quick = page.locator("#mise-a-jour")
+    expect(quick.get_by_role("heading", name="Mise à jour rapide")).to_be_visible()
+    quick.get_by_label("Statut").select_option(label="En cours")
+    quick.get_by_label("Prochaine étape").fill("Réunir les partenaires (e2e)")
+    assert_accessible(page, "fiche-mise-a-jour-rapide")
+    quick.get_by_role("button", name="Mettre à jour la fiche").click()
+    expect(page.get_by_text("mise à jour.")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Réunir les partenaires (e2e)")
+    expect(page.locator("#mise-a-jour").get_by_label("Statut")).to_have_value("IN_PROGRESS")

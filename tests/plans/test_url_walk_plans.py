@@ -76,6 +76,7 @@ def _post_table(c, p):
         fiche + "modifier/": FICHE_WRITE,
         fiche + "etapes/": FICHE_WRITE,
         fiche + "notes/": FICHE_WRITE,
+        fiche + "mise-a-jour/": FICHE_WRITE,  # without the version read: refused
         fiche + "liens/": FICHE_WRITE,
         fiche + "indicateurs/": FICHE_WRITE,
         # The ARS adds its own lines: the empty form is refused by the rules, not by the right.
