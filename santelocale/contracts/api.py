@@ -1118,6 +1118,19 @@ def _messages(exc: Exception) -> list[str]:
     return list(getattr(exc, "messages", None) or [str(exc)])
 
 
+def _replaced(obj, update, values: dict, **extra):
+    """A PUT: ``update(obj, …)`` with the payload's ``values`` and the version it read. The object as
+    saved (200), its current state when it changed since (409, nothing written), or the rules' refusal
+    (422)."""
+    try:
+        update(obj, expected_version=values.pop("version"), **values, **extra)
+    except VersionConflict as conflict:
+        return conflicted(conflict)
+    except ContractError as exc:
+        return refused(exc.messages)
+    return obj
+
+
 @contracts_router.put(
     "/{uuid:public_id}/instances/{int:body_id}",
     response={200: BodyOut, 403: ErrorOut, 404: ErrorOut, 409: BodyConflictOut, 422: ErrorOut},
@@ -1129,14 +1142,7 @@ def api_update_body(request, public_id: UUID, body_id: Id, payload: BodyUpdate):
     ``version`` is the one read: a body changed since answers 409 with its current state, nothing
     written."""
     body = _body_of(_editable(request, public_id), body_id)
-    values = payload.dict()
-    try:
-        update_body(body, expected_version=values.pop("version"), **values)
-    except VersionConflict as conflict:
-        return conflicted(conflict)
-    except ContractError as exc:
-        return refused(exc.messages)
-    return body
+    return _replaced(body, update_body, payload.dict())
 
 
 @contracts_router.put(
@@ -1160,12 +1166,9 @@ def api_update_member(request, public_id: UUID, member_id: Id, payload: MemberUp
     email = values.pop("account_email")
     try:
         user = member.user if email is None else account_of(email)
-        update_member(member, user=user, expected_version=values.pop("version"), **values)
-    except VersionConflict as conflict:
-        return conflicted(conflict)
-    except (ContractError, UnknownAccount) as exc:
-        return refused(_messages(exc))
-    return member
+    except UnknownAccount as exc:
+        return refused([str(exc)])
+    return _replaced(member, update_member, values, user=user)
 
 
 @contracts_router.post(
@@ -1214,17 +1217,10 @@ def api_update_meeting(request, public_id: UUID, meeting_id: Id, payload: Meetin
         "Ce contrat n’a pas cette réunion.",
     )
     values = payload.dict()
-    version = values.pop("version")
     attendees, unknown = _seats(contract, values.pop("attendees"))
     if unknown:
         return refused([unknown])
-    try:
-        update_meeting(meeting, attendees=attendees, expected_version=version, **values)
-    except VersionConflict as conflict:
-        return conflicted(conflict)
-    except ContractError as exc:
-        return refused(exc.messages)
-    return meeting
+    return _replaced(meeting, update_meeting, values, attendees=attendees)
 
 
 # --- Contacts ---------------------------------------------------------------------------------------
@@ -1261,13 +1257,7 @@ def api_update_contact(request, public_id: UUID, contact_id: Id, payload: Contac
     contact = found(contract.contacts.filter(pk=contact_id).first(), "Ce contrat n’a pas ce contact.")
     values = payload.dict()
     values["role"] = ContactRole(values["role"]).value
-    try:
-        update_contact(contact, expected_version=values.pop("version"), **values)
-    except VersionConflict as conflict:
-        return conflicted(conflict)
-    except ContractError as exc:
-        return refused(exc.messages)
-    return contact
+    return _replaced(contact, update_contact, values)
 
 
 @contracts_router.delete(

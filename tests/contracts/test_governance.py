@@ -17,12 +17,8 @@ YESTERDAY = TODAY - datetime.timedelta(days=1)
 
 @pytest.fixture
 def clsm(make_contract):
+    """A draft CLSM (the shared fixture is published)."""
     return make_contract(kind=ContractKind.CLSM, name="CLSM d’Albi (test)")
-
-
-@pytest.fixture
-def steering(clsm):
-    return add_body(clsm, kind=BodyKind.CLSM_STEERING, name="Comité de pilotage du CLSM")
 
 
 @pytest.fixture

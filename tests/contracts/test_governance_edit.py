@@ -7,22 +7,12 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from santelocale.contracts.enums import BodyKind, ContactRole, ContractKind, MemberRole, Quart
+from santelocale.contracts.enums import BodyKind, ContactRole, MemberRole, Quart
 from santelocale.contracts.governance import add_body, add_meeting, add_member
 from santelocale.contracts.models import Body, BodyMember, Contact
 from santelocale.contracts.services import add_contact
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clsm(make_contract):
-    return make_contract(kind=ContractKind.CLSM, name="CLSM d’Albi (test)", is_published=True)
-
-
-@pytest.fixture
-def steering(clsm):
-    return add_body(clsm, kind=BodyKind.CLSM_STEERING, name="Comité de pilotage du CLSM")
 
 
 def _url(name, contract, *args):

@@ -6,22 +6,12 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from santelocale.contracts.enums import BodyKind, ContactRole, ContractKind, MemberRole, Quart
+from santelocale.contracts.enums import BodyKind, ContactRole, MemberRole, Quart
 from santelocale.contracts.governance import COMPLEX_CASES_RULE, add_body, add_meeting, add_member
 from santelocale.contracts.models import Body, BodyMember, Contact, Meeting
 from santelocale.contracts.services import add_contact
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def clsm(make_contract):
-    return make_contract(kind=ContractKind.CLSM, name="CLSM d’Albi (test)", is_published=True)
-
-
-@pytest.fixture
-def steering(clsm):
-    return add_body(clsm, kind=BodyKind.CLSM_STEERING, name="Comité de pilotage du CLSM")
 
 
 @pytest.fixture
