@@ -167,3 +167,18 @@ def test_a_fiche_is_updated_quickly_from_its_page(coordinator_page):
     expect(page.get_by_text("mise à jour.")).to_be_visible()
     expect(page.locator("main")).to_contain_text("Réunir les partenaires (e2e)")
     expect(page.locator("#mise-a-jour").get_by_label("Statut")).to_have_value("IN_PROGRESS")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_plan_tree_reads_as_its_axes_each_opened_on_demand(page, width):
+    page.set_viewport_size(WIDTHS[width])
+    page.goto(_contract_url(page, re.compile(r"^CLS d.Albi")) + "plan/")
+    axes = page.locator(".fr-accordion__btn")
+    expect(axes.first).to_have_attribute("aria-expanded", "false")
+    first = page.locator(".sl-plan-section--depth-0").first
+    fiche = first.locator(".sl-plan-fiches a").first
+    expect(fiche).to_be_hidden()  # folded: the plan is as long as its axes, not its 29 fiches
+    axes.first.click()
+    expect(axes.first).to_have_attribute("aria-expanded", "true")
+    expect(fiche).to_be_visible()
+    assert_accessible(page, f"plan-arborescence-{width}")

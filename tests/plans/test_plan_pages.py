@@ -57,8 +57,14 @@ def test_tree_shows_axes_objectives_and_fiches_to_the_coordinator(client, alice,
         SECRET_TITLE,
     ):
         assert text in html, text
-    # Axes are h2, the objective one level below.
-    assert re.search(r"<h2[^>]*>.*Axe 1 :.*Accès aux soins</h2>", html, re.S)
+    # Axes are h2 — each the title of a folded DSFR accordion, with its count and progress —, the objective
+    # one level below.
+    assert re.search(
+        r'<h2 class="fr-accordion__title">\s*<button type="button" class="fr-accordion__btn" '
+        r'aria-expanded="false"[^>]*>.*?Axe 1 :.*?Accès aux soins.*?2 fiches, avancement 40 %.*?</button>\s*</h2>',
+        html,
+        re.S,
+    )
     assert re.search(r"<h3[^>]*>.*Objectif général 1\.1 :.*Rendre l’offre lisible</h3>", html, re.S)
     assert "Volet santé mentale" in html
     assert "Sans pilote" in html and "En retard" in html and "Confidentielle" in html
