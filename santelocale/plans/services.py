@@ -495,6 +495,19 @@ def step_problems(*, title: str, is_done: bool = False, done_on=None) -> list[st
 
 
 @transaction.atomic
+def budget_mismatch(budget, lines) -> str:
+    """The French warning a fiche's page shows when its « budget prévisionnel » and the total planned by
+    its funding lines in euros (``lines``: those the reader sees) disagree by more than a euro; "" when they
+    agree, or when either is missing (a budget entered before its lines is common)."""
+    planned = sum((line.planned for line in lines if line.unit == FundingUnit.EUR), Decimal(0))
+    if budget is None or not planned or abs(Decimal(budget) - planned) <= 1:
+        return ""
+    return (
+        f"Le budget prévisionnel ({fr.euros(budget)}) et le total des financements prévus "
+        f"({fr.euros(planned)}) ne concordent pas : vérifiez l’un ou l’autre."
+    )
+
+
 def quick_update(
     action: Action,
     *,

@@ -163,6 +163,7 @@ def _detail_context(request, action: Action, *, errors: dict | None = None, **ov
             "links": action.links.all(),
             "lines": lines,
             "totals": _totals(lines),
+            "budget_mismatch": services.budget_mismatch(action.budget, lines),
             "funder_kinds": kinds,
             "indicators": action.indicators.prefetch_related("values"),
             "sub_actions": visible.filter(parent=action).select_related("pilot_user"),

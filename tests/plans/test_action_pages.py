@@ -568,3 +568,20 @@ def test_history_shows_changes_to_the_fiches_lists_once_per_save(client, plan_vi
     html = client.get(url("action_history", plan, plan.guide)).content.decode()
     assert "Publics cibles</strong> : Tout public" in html
     assert "devient</span> Enfants, Tout public" in html
+
+
+def test_a_budget_that_disagrees_with_the_funding_lines_is_flagged(client, plan, alice):
+    from santelocale.plans.enums import FundingUnit
+    from santelocale.utils import fr
+
+    fiche = plan.guide
+    planned = sum(line.planned for line in fiche.funding.all() if line.unit == FundingUnit.EUR)
+    assert planned > 0  # the fixture's fiche has lines in euros
+    client.force_login(alice)
+    type(fiche).objects.filter(pk=fiche.pk).update(budget=Decimal(5_000_000))
+    html = client.get(fiche.get_absolute_url()).content.decode()
+    assert 'id="budget-mismatch"' in html
+    expected = f"Le budget prévisionnel ({fr.euros(5_000_000)}) et le total des financements prévus"
+    assert f"{expected} ({fr.euros(planned)}) ne concordent pas" in html
+    type(fiche).objects.filter(pk=fiche.pk).update(budget=planned)
+    assert 'id="budget-mismatch"' not in client.get(fiche.get_absolute_url()).content.decode()
