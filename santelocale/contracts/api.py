@@ -1109,13 +1109,11 @@ def api_add_member(request, public_id: UUID, body_id: Id, payload: MemberIn):
     values = payload.dict()
     try:
         member = add_member(body, user=account_of(values.pop("account_email") or ""), **values)
-    except (ContractError, UnknownAccount) as exc:
-        return refused(_messages(exc))
+    except UnknownAccount as exc:
+        return refused([str(exc)])
+    except ContractError as exc:
+        return refused(exc.messages)
     return Status(201, member)
-
-
-def _messages(exc: Exception) -> list[str]:
-    return list(getattr(exc, "messages", None) or [str(exc)])
 
 
 def _replaced(obj, update, values: dict, **extra):

@@ -111,22 +111,21 @@ def _save_member(
         )
     if user is not None and not user.is_active:
         problems.append("Ce compte est désactivé : il ne peut pas être lié à un siège.")
-    if role == MemberRole.CHAIR:
-        others = body.members.filter(role=MemberRole.CHAIR).exclude(pk=member.pk)
-        chairs = [m for m in others if m.is_current()]
-        if chairs:
-            problems.append(f"L’instance a déjà une présidence : {chairs[0].person}.")
     problems += column_problems(BodyMember, {"person": person.strip(), "organisation": organisation.strip()})
-    if problems:
-        raise ContractError(problems)
-    member.person = person.strip()
-    member.organisation = organisation.strip()
-    member.role = role
-    member.quart = quart
-    member.term_starts_on = term_starts_on
-    member.term_ends_on = term_ends_on
-    member.user = user
-    member.save(expected_version=expected_version)
+    with transaction.atomic():
+        if role == MemberRole.CHAIR:
+            # The body's row is locked first, so that two requests seating a chair cannot both find none.
+            Body.objects.select_for_update().filter(pk=body.pk).first()
+            others = body.members.filter(role=MemberRole.CHAIR).exclude(pk=member.pk)
+            chairs = [m for m in others if m.is_current()]
+            if chairs:
+                problems.append(f"L’instance a déjà une présidence : {chairs[0].person}.")
+        if problems:
+            raise ContractError(problems)
+        member.person, member.organisation = person.strip(), organisation.strip()
+        member.role, member.quart, member.user = role, quart, user
+        member.term_starts_on, member.term_ends_on = term_starts_on, term_ends_on
+        member.save(expected_version=expected_version)
     return member
 
 

@@ -380,11 +380,11 @@ def register_result_badges(provider: ResultBadges) -> ResultBadges:
 
 def label_results(results: list[SearchResult], user) -> list[SearchResult]:
     """Put on each result the badges the registered providers give it for ``user``; returns ``results``."""
+    by_key = {(result.level, result.code): result for result in results}
     for provider in _BADGE_PROVIDERS:
-        for (level, code), badges in provider(results, user).items():
-            for result in results:
-                if (result.level, result.code) == (level, code):
-                    result.badges.extend(badges)
+        for key, badges in provider(results, user).items():
+            if key in by_key:
+                by_key[key].badges.extend(badges)
     return results
 
 

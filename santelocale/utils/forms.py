@@ -117,13 +117,9 @@ class VersionedForm(forms.Form):
 
     @classmethod
     def of(cls, obj, **kwargs):
-        """The form filled with ``obj`` as stored (``initial_of``, declared by the form's fields) and its
-        version."""
+        """The form filled with ``obj`` as stored and its version, for the forms whose fields declare
+        ``initial_of(obj)`` (the governance forms, the fiche's quick update)."""
         return cls(initial={**cls.initial_of(obj), "version": obj.version}, **kwargs)
-
-    @staticmethod
-    def initial_of(obj) -> dict:
-        raise NotImplementedError("a versioned form declares initial_of(obj)")
 
     def show_conflict(self, conflict, submitted: dict) -> None:
         labels = {name: str(field.label) for name, field in self.fields.items() if field.label}

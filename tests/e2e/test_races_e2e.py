@@ -239,3 +239,21 @@ def test_an_api_write_sent_together_with_one_idempotency_key_is_written_once(coo
         assert len({body["id"] for _, body in results}) == 1
         detail = json.loads(coordinator.get(f"/api/contrats/{contract['id']}"))
         assert [c["name"] for c in detail["contacts"]].count(payload["name"]) == 1
+
+
+def test_two_chairs_seated_together_make_one_chair(coordinator, albi_id):
+    for round_ in range(ROUNDS):
+        status, contract = coordinator.api(
+            "POST", "/api/contrats", _contract_payload(_new_perimeter(coordinator), albi_id)
+        )
+        assert status == 201, contract
+        status, body = coordinator.api(
+            "POST", f"/api/contrats/{contract['id']}/instances", {"kind": "COPIL", "name": f"COPIL {round_}"}
+        )
+        assert status == 201, body
+        path = f"/api/contrats/{contract['id']}/instances/{body['id']}/membres"
+        results = together(
+            TOGETHER, coordinator.api, "POST", path, {"person": "Mme la maire", "role": "CHAIR"}
+        )
+        assert _statuses(results) == [201] + [422] * (TOGETHER - 1), results
+        assert all("déjà une présidence" in b["messages"][0] for s, b in results if s == 422)
