@@ -33,7 +33,7 @@ def test_an_unknown_contract_gets_a_french_404_without_django_s_english_message(
 def test_our_own_404_message_is_shown(client):
     response = client.get("/territoires/commune/99999/")
     assert response.status_code == 404
-    assert "Aucun territoire « 99999 » de ce type." in response.content.decode()
+    assert "Aucun territoire « 99999 » de niveau « commune »." in response.content.decode()
 
 
 def test_each_404_says_what_was_not_found_and_where_to_go(client, alice, cls_draft):

@@ -220,31 +220,55 @@ rules.add_perm(
 rules.add_perm("contracts.manage_themes", rules.is_authenticated & (rules.is_superuser | is_region_ars_admin))
 
 
+def _party_condition(user, scope: Scope, organisations) -> Q:
+    """Who takes part in a contract, as a condition on contracts: the ARS of its région, the members of its
+    porteurs among ``organisations``, the members of a confirmed signatory, the pilots of a live fiche.
+
+    Each part is a semi-join of its own (``pk IN (SELECT contract_id …)``) and a part the user cannot meet
+    is left out, so that the query has no join to multiply rows nor DISTINCT to remove them, and stays
+    cheap to build and to run whatever the number of contracts (issue 14)."""
+    from santelocale.contracts.models import Contract, Signatory
+
+    condition = Q(pk__in=[])
+    if scope.ars_regions:
+        condition |= Q(region_id__in=scope.ars_regions)
+    if organisations:
+        carried = Contract.porteurs.through.objects.filter(organisation_id__in=organisations)
+        condition |= Q(pk__in=carried.values("contract_id"))
+    if scope.organisations:
+        signed = Signatory.objects.filter(organisation_id__in=scope.organisations, confirmed_at__isnull=False)
+        condition |= Q(pk__in=signed.values("contract_id"))
+    if user.is_authenticated:
+        # Through the reverse relation: contracts do not import the plans app.
+        piloted = Contract.objects.filter(actions__pilot_user=user.pk, actions__deleted_at__isnull=True)
+        condition |= Q(pk__in=piloted.values("pk"))
+    return condition
+
+
 def restrict_contracts(queryset, user, action: str = "view"):
     """Return ``queryset`` narrowed to the contracts ``user`` may ``view``, ``change`` or ``sign``."""
     if action not in {"view", "change", "delete", "sign"}:
         raise ValueError(f"Unknown action {action!r}")
     if user.is_authenticated and user.is_superuser:
         return queryset
-    scope = scope_of(user)
-    ars_editing = Q(region_id__in=scope.ars_editor_regions) | Q(
-        department_id__in=scope.ars_editor_departments
-    )
-    if action == "view":
-        condition = (
-            Q(is_published=True)
-            | Q(region_id__in=scope.ars_regions)
-            | Q(porteurs__in=scope.organisations)
-            | Q(signatories__organisation__in=scope.organisations, signatories__confirmed_at__isnull=False)
-            | Q(actions__pilot_user=user.pk, actions__deleted_at__isnull=True)
-        )
-    elif action == "sign":
-        condition = ars_editing
-    else:
-        condition = ars_editing | Q(porteurs__in=scope.editor_organisations)
     if not user.is_authenticated:
-        condition = Q(is_published=True) if action == "view" else Q(pk__in=[])
-    return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
+        return queryset.filter(is_published=True) if action == "view" else queryset.none()
+    scope = scope_of(user)
+    ars_editing = Q(pk__in=[])
+    if scope.ars_editor_regions:
+        ars_editing |= Q(region_id__in=scope.ars_editor_regions)
+    if scope.ars_editor_departments:
+        ars_editing |= Q(department_id__in=scope.ars_editor_departments)
+    if action == "view":
+        return queryset.filter(Q(is_published=True) | _party_condition(user, scope, scope.organisations))
+    if action == "sign":
+        return queryset.filter(ars_editing)
+    if scope.editor_organisations:
+        carried = queryset.model.porteurs.through.objects.filter(
+            organisation_id__in=scope.editor_organisations
+        )
+        ars_editing |= Q(pk__in=carried.values("contract_id"))
+    return queryset.filter(ars_editing)
 
 
 def confidential_contracts(user):
@@ -257,9 +281,13 @@ def confidential_contracts(user):
     if not user.is_authenticated:
         return Contract.objects.none()
     scope = scope_of(user)
-    return Contract.objects.filter(
-        Q(region_id__in=scope.ars_regions) | Q(porteurs__in=scope.editor_organisations)
-    )
+    condition = Q(pk__in=[])
+    if scope.ars_regions:
+        condition |= Q(region_id__in=scope.ars_regions)
+    if scope.editor_organisations:
+        carried = Contract.porteurs.through.objects.filter(organisation_id__in=scope.editor_organisations)
+        condition |= Q(pk__in=carried.values("contract_id"))
+    return Contract.objects.filter(condition)
 
 
 def party_contracts(user):
@@ -272,12 +300,7 @@ def party_contracts(user):
     if not user.is_authenticated:
         return Contract.objects.none()
     scope = scope_of(user)
-    return Contract.objects.filter(
-        Q(region_id__in=scope.ars_regions)
-        | Q(porteurs__in=scope.organisations)
-        | Q(signatories__organisation__in=scope.organisations, signatories__confirmed_at__isnull=False)
-        | Q(actions__pilot_user=user.pk, actions__deleted_at__isnull=True)
-    )
+    return Contract.objects.filter(_party_condition(user, scope, scope.organisations))
 
 
 def ars_regions_of(scope: Scope) -> set[str]:

@@ -297,11 +297,8 @@ class FicheOut(FicheSummaryOut):
 
     @staticmethod
     def resolve_copied_from(action: Action, context) -> Action | None:
-        """The source of a copy, unless binned or not visible to the reader."""
-        source = action.copied_from
-        if source is None or source.deleted_at is not None:
-            return None
-        return source if _reader(context).has_perm("plans.view_action", source) else None
+        """The source of a copy, unless binned or not visible to the reader (``plans.read.copy_source``)."""
+        return read.copy_source(action, _reader(context))
 
     @staticmethod
     def resolve_linked(action: Action, context) -> list[Action]:

@@ -5,6 +5,7 @@ see ``plans.perms``). ``user`` None reads everything (the commands and the demo)
 
 - ``plan_actions`` / ``plan_indicators``: querysets to filter further (pages, API);
 - ``binned_actions``: the fiches of the bin the user may see;
+- ``copy_source``: the published fiche a fiche was copied from, if it is live and the user may read it;
 - ``visible_actions`` / ``visible_indicators``: the same read once with every part prefetched, in order
   (documents);
 - ``read_plan``: the plan as read once — sections in reading order, visible fiches grouped by section,
@@ -33,6 +34,20 @@ def plan_actions(contract, user=None):
 def binned_actions(contract, user):
     """The fiches and sub-actions of ``contract`` in the bin that ``user`` may see."""
     return Action.objects.filter(contract=contract, deleted_at__isnull=False).restrict(user, "view")
+
+
+def copy_source(action: Action, user) -> Action | None:
+    """The fiche ``action`` was copied from (« Réutiliser cette fiche »), as ``user`` may read it: None when
+    there is none, when it is in the bin, or when its contract or its confidentiality hides it."""
+    if action.copied_from_id is None:
+        return None
+    return (
+        Action.objects.alive()
+        .restrict(user, "view")
+        .select_related("contract")
+        .filter(pk=action.copied_from_id)
+        .first()
+    )
 
 
 def plan_indicators(contract, user=None):

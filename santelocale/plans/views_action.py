@@ -44,7 +44,7 @@ from santelocale.plans.forms_action import (
 )
 from santelocale.plans.models import Action, FundingLine
 from santelocale.plans.progress import action_progress
-from santelocale.plans.read import plan_actions
+from santelocale.plans.read import copy_source, plan_actions
 from santelocale.plans.services import PlanError
 from santelocale.plans.views_common import REFUSALS, get_action, get_contract
 from santelocale.utils import fr
@@ -168,11 +168,7 @@ def _detail_context(request, action: Action, *, errors: dict | None = None, **ov
             "indicators": action.indicators.prefetch_related("values"),
             "sub_actions": visible.filter(parent=action).select_related("pilot_user"),
             "linked": visible.filter(pk__in=action.linked.values("pk")),
-            "copied_from": (
-                Action.objects.restrict(user, "view").filter(pk=action.copied_from_id).first()
-                if action.copied_from_id
-                else None
-            ),
+            "copied_from": copy_source(action, user),
             "follow_up_form": FollowUpForm(prefix="note"),
             "quick_form": QuickUpdateForm.of(action, prefix="quick", action=action) if can_change else None,
             "link_form": LinkForm(prefix="link"),

@@ -130,14 +130,14 @@ def api_regions(request):
 
 @territories_router.get(
     "/territoires/{level}/{code}",
-    response={200: TerritoryOut, 404: PerimeterErrorOut},
+    response=TerritoryOut,
     summary="Fiche d’un territoire",
 )
 def api_territory(request, level: Text(FILTER_LENGTH), code: Text(FILTER_LENGTH)):
     try:
         page = describe_territory(get_territory(level, code))
-    except LookupError:
-        return Status(404, {"detail": f"Aucun territoire « {code} » de niveau « {level} »."})
+    except LookupError as exc:  # the page's message, in the API's one error shape
+        raise HttpError(404, str(exc)) from exc
     return {
         "level": page.level,
         "code": code,

@@ -389,7 +389,8 @@ def label_results(results: list[SearchResult], user) -> list[SearchResult]:
 
 
 def get_territory(level: str, code: str):
-    """Return the territory of ``level`` with ``code``, or raise ``LookupError`` (unknown level or code)."""
+    """Return the territory of ``level`` with ``code``, or raise ``LookupError`` whose message says so in
+    French (unknown level or code): the page's 404 and the API's 404 both show it."""
     if level == Level.CITY_CONTRACT:
         generation, _, contract_code = code.partition("-")
         obj = CityContract.objects.filter(generation=generation, code=contract_code).first()
@@ -398,7 +399,8 @@ def get_territory(level: str, code: str):
     else:
         obj = None
     if obj is None:
-        raise LookupError(f"{level} {code}")
+        kind = Level(level).label.lower() if level in Level.values else "inconnu"
+        raise LookupError(f"Aucun territoire « {code} » de niveau « {kind} ».")
     return obj
 
 

@@ -71,7 +71,7 @@ def territory_detail(request, level, code):
     try:
         obj = get_territory(level, code)
     except LookupError as exc:
-        raise Http404(f"Aucun territoire « {code} » de ce type.") from exc
+        raise Http404(str(exc)) from exc
     page = describe_territory(obj)
     page.tables[:0] = tables_from_apps(obj, request.user)  # the contracts covering it first
     return render(request, "territories/detail.html", {"page": page})

@@ -50,7 +50,10 @@ def test_territory_endpoint_and_french_404(client):
     assert body["name"] == "Toulouse Métropole"
     missing = client.get("/api/territoires/commune/99999")
     assert missing.status_code == 404
-    assert "Aucun territoire" in missing.json()["detail"]
+    # The page’s message, in the shape of every other API 404 (components/schemas/Error).
+    assert missing.json() == {"detail": "Aucun territoire « 99999 » de niveau « commune »."}
+    page = client.get("/territoires/commune/99999/")
+    assert page.status_code == 404 and missing.json()["detail"] in page.content.decode()
 
 
 def test_regions_and_sources(client):

@@ -332,6 +332,10 @@ def test_a_copied_fiche_names_its_source(client, plan, alice, make_contract):
     body = _as(client, alice).get(f"{API}/{clsm.public_id}/fiches/{copy.pk}").json()
     assert body["copied_from"] == {"id": plan.guide.pk, "label": "1. Guide santé du territoire"}
     assert body["source"].startswith("Copiée de « 1. Guide santé du territoire »")
+    page = client.get(copy.get_absolute_url()).content.decode()
+    assert f'href="{plan.guide.get_absolute_url()}"' in page
     services.trash_action(plan.guide)
     body = client.get(f"{API}/{clsm.public_id}/fiches/{copy.pk}").json()
-    assert body["copied_from"] is None  # a binned source is no longer named
+    assert body["copied_from"] is None  # a binned source is no longer named: not by the API, not by the page
+    page = client.get(copy.get_absolute_url()).content.decode()
+    assert copy.title in page and f'href="{plan.guide.get_absolute_url()}"' not in page
