@@ -50,12 +50,14 @@ class FactOut(Schema):
 
 
 class TerritoryOut(Schema):
+    """A territory's page (``services.describe_territory``), as the page shows it."""
+
     level: str
     code: str
-    name: str
-    kind: str
+    name: str = Field(validation_alias="title")
+    kind: str = Field(validation_alias="kind_label")
     facts: list[FactOut]
-    geojson_url: str
+    geojson_url: str = Field(validation_alias="map_url")
 
 
 class DatasetOut(Schema):
@@ -138,14 +140,7 @@ def api_territory(request, level: Text(FILTER_LENGTH), code: Text(FILTER_LENGTH)
         page = describe_territory(get_territory(level, code))
     except LookupError as exc:  # the page's message, in the API's one error shape
         raise HttpError(404, str(exc)) from exc
-    return {
-        "level": page.level,
-        "code": code,
-        "name": page.title,
-        "kind": page.kind_label,
-        "facts": [{"label": label, "value": value, "url": url} for label, value, url in page.facts],
-        "geojson_url": page.map_url,
-    }
+    return page
 
 
 @territories_router.get(

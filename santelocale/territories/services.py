@@ -6,6 +6,7 @@ Each service that writes runs in one transaction and takes keyword-only argument
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import shapely
 from django.db import transaction
@@ -330,15 +331,25 @@ class Table:
     empty_text: str = "Aucun."
 
 
+class Fact(NamedTuple):
+    """One line of a territory's facts: a label, its value and where it leads (or None)."""
+
+    label: str
+    value: str
+    url: str | None
+
+
 @dataclass
 class TerritoryPage:
-    """Everything a territory page shows, computed here so that the template only lays it out."""
+    """Everything a territory page shows, computed here so that the template only lays it out (and the API
+    returns as it is: ``territories.api.TerritoryOut``)."""
 
     obj: object
     level: str
+    code: str
     title: str
     kind_label: str
-    facts: list[tuple[str, str, str | None]]
+    facts: list[Fact]
     tables: list[Table]
     map_url: str
     map_zoom: str
@@ -570,9 +581,10 @@ def describe_territory(obj) -> TerritoryPage:
     return TerritoryPage(
         obj=obj,
         level=level,
+        code=code,
         title=obj.name,
         kind_label=kind_label,
-        facts=facts,
+        facts=[Fact(*fact) for fact in facts],
         tables=tables,
         map_url=reverse("territories:territory_geojson", args=[level, code]),
         map_zoom={Level.REGION: Zoom.LOW, Level.DEPARTMENT: Zoom.MEDIUM}.get(level, Zoom.HIGH),

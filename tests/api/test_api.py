@@ -48,6 +48,13 @@ def test_search_endpoint_folds_accents(client):
 def test_territory_endpoint_and_french_404(client):
     body = client.get("/api/territoires/epci/243100518").json()
     assert body["name"] == "Toulouse Métropole"
+    assert (body["level"], body["code"], body["kind"]) == ("epci", "243100518", "Métropole")
+    assert body["geojson_url"] == "/geo/territoire/epci/243100518.geojson"
+    assert {"label": "SIREN", "value": "243100518", "url": None} in body["facts"]
+    # The facts the page shows, in its order.
+    page = client.get("/territoires/epci/243100518/").content.decode()
+    positions = [page.index(fact["label"]) for fact in body["facts"]]
+    assert positions == sorted(positions)
     missing = client.get("/api/territoires/commune/99999")
     assert missing.status_code == 404
     # The page’s message, in the shape of every other API 404 (components/schemas/Error).

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.text import slugify
 
+from santelocale.contracts import reading
 from santelocale.contracts.enums import ContractKind
 from santelocale.indicators.models import Indicator
 from santelocale.indicators.services import latest_value
@@ -354,7 +355,7 @@ def contract_document(contract, user, today: datetime.date | None = None) -> Con
     parts = read_plan(contract, user)
     progress_by_action = plan_progress(parts)
     perimeter = contract.perimeter
-    signatories = list(contract.signatories.all())
+    signatories = list(reading.signatories(contract, user))
     porteurs = [o.name for o in contract.porteurs.all()]
     territory = [
         Field("Périmètre", clean(perimeter.name)),
