@@ -372,7 +372,7 @@ class ContractSummaryOut(Schema):
     group_label: str = Field(description="famille, en clair")
     region: PlaceOut = Field(description="région de l’ARS")
     department: PlaceOut | None = Field(description="département (délégation de l’ARS)")
-    generation: int = Field(description="génération (1 pour un premier contrat)")
+    generation: int | None = Field(description="génération (1 pour un premier contrat ; null si inconnue)")
     period_label: str = Field(description="période de validité (ex. 2024-2029)")
     porteurs: list[str] = Field(description="collectivités porteuses")
     is_published: bool = Field(description="publié (visible du public)")
@@ -524,6 +524,9 @@ class ContractIn(Schema):
     )
     is_published: bool = Field(False, description="publier le contrat (visible du public)")
     source: Bounded(Contract, "source") = Field("", description="source de l’information")
+    generation: Bounded(Contract, "generation") | None = Field(
+        1, description="génération (1 pour un premier contrat ; null si les sources ne la donnent pas)"
+    )
     status: Bounded(Contract, "status") = Field(
         ContractStatus.REFLECTION,
         description="statut initial (en réflexion par défaut ; seule l’ARS enregistre un contrat déjà signé)",
@@ -552,6 +555,10 @@ class ContractPatch(Schema):
     )
     is_published: bool | None = Field(None, description="publié")
     source: Bounded(Contract, "source") | None = Field(None, description="source de l’information")
+    generation: Bounded(Contract, "generation") | None = Field(
+        None,
+        description="génération (null si les sources ne la donnent pas ; sans effet sur un renouvellement)",
+    )
 
 
 class TransitionIn(Schema):

@@ -100,6 +100,8 @@ class ContractSpec:
     renews: str | None = None
     themes: str = ""  # "all", "mental_health" or "" (none documented)
     is_published: bool = True
+    #: as the sources give it: None (unknown) unless they say a first generation, or it renews another
+    generation: int | None = None
 
 
 def _communes(*codes):
@@ -129,6 +131,7 @@ DEMO_CONTRACTS = [
         key="cls-martigues-1",
         kind=ContractKind.CLS,
         name="CLS du Pays de Martigues — 1re génération (fiche reconstituée)",
+        generation=1,
         status=Status.RENEWED,
         region="93",
         department="13",
@@ -165,6 +168,7 @@ DEMO_CONTRACTS = [
         key="cls-la-seyne-1",
         kind=ContractKind.CLS,
         name="CLS de La Seyne-sur-Mer — 1re génération (fiche reconstituée)",
+        generation=1,
         status=Status.RENEWED,
         region="93",
         department="83",
@@ -723,6 +727,7 @@ def _contract(spec: ContractSpec, *, user, organisations: dict, contracts: dict)
         themes=themes,
         is_published=spec.is_published,
         source=spec.source,
+        generation=spec.generation,
     )
     contract = Contract.objects.filter(name=spec.name, region=region).first()
     if contract is None:
@@ -744,6 +749,7 @@ def _contract(spec: ContractSpec, *, user, organisations: dict, contracts: dict)
         contract.source,
         set(contract.porteurs.all()),
         set(contract.themes.all()),
+        contract.generation if contract.renews_id is None else None,
     )
     wanted = (
         data.kind,
@@ -756,6 +762,7 @@ def _contract(spec: ContractSpec, *, user, organisations: dict, contracts: dict)
         data.source,
         set(data.porteurs),
         set(themes),
+        data.generation if contract.renews_id is None else None,
     )
     if current != wanted:
         update_contract(contract, user=user, data=data)

@@ -50,10 +50,10 @@ class ContractForm(VersionedForm, CreationForm, Form):
         min_value=1,
         max_value=9,
         initial=1,
-        help_text="1 pour un premier contrat ; pour un renouvellement, utilisez « Renouveler » depuis "
-        "la fiche du contrat précédent.",
+        required=False,
+        help_text="1 pour un premier contrat ; laissez vide si les sources ne la donnent pas. Pour un "
+        "renouvellement, utilisez « Renouveler » depuis la fiche du contrat précédent.",
         error_messages={
-            "required": "Indiquez la génération du contrat (1 pour un premier contrat).",
             "min_value": "La génération d’un contrat va de 1 à 9.",
             "max_value": "La génération d’un contrat va de 1 à 9.",
             "invalid": "La génération est un nombre entier.",
@@ -132,7 +132,7 @@ class ContractForm(VersionedForm, CreationForm, Form):
             themes=list(data.get("themes") or []),
             is_published=data["is_published"],
             source=data["source"],
-            generation=data.get("generation") or 1,
+            generation=data.get("generation"),
             version=data.get("version"),
         )
 

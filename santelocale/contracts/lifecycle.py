@@ -190,3 +190,81 @@ def change_status(
             effective_on=effective_on,
             reason=reason.strip(),
         )
+
+
+# --- Where the contract stands: the stepper of its page --------------------------------------------------
+
+#: The main path of a contract's life, as its page's stepper draws it (the last step: ended or renewed).
+MAIN_PATH = [
+    S.REFLECTION,
+    S.PREFIGURATION,
+    S.DIAGNOSIS,
+    S.DRAFTING,
+    S.SIGNED,
+    S.IMPLEMENTATION,
+    S.EVALUATION,
+    S.COMPLETED,
+]
+#: Statuses off the main path, drawn at the step they belong to.
+_STEP_OF = {S.TO_REACTIVATE: S.IMPLEMENTATION, S.RENEWED: S.COMPLETED}
+_LAST_STEP_TITLE = "Achevé ou renouvelé"
+
+#: Who takes a move, by the permission it needs besides « change ».
+ACTORS = {
+    "contracts.sign_contract": "l’ARS (son siège régional ou la délégation départementale du contrat)",
+    "contracts.change_contract": "les éditeurs des collectivités porteuses, ou l’ARS",
+}
+
+
+@dataclass
+class NextStep:
+    """The move that takes the contract forward, who takes it, and what still stands in its way."""
+
+    transition: Transition
+    actor: str
+    blockers: list[str]
+    #: the reader may take this move (their rights; the blockers may still stop it)
+    yours: bool
+
+
+@dataclass
+class Journey:
+    """Where a contract stands in its life (a DSFR stepper) and its next step."""
+
+    title: str
+    number: int
+    total: int
+    next_title: str | None
+    next_step: NextStep | None
+
+
+def _forward(status: str) -> Transition | None:
+    """The first forward move from ``status`` (the path's next step; « à réactiver » is not one)."""
+    return next(
+        (t for t in TRANSITIONS if t.source == status and not t.backwards and t.target != S.TO_REACTIVATE),
+        None,
+    )
+
+
+def journey(contract: Contract, user) -> Journey:
+    """The contract's place on ``MAIN_PATH`` and the next move: its label, who takes it (the ARS records a
+    signature; the porteurs or the ARS make the other moves) and what blocks it today (the checklist's
+    blocking items, dates), for ``user``. A contract ended or renewed has no next step."""
+    status = Status(contract.status)
+    step = _STEP_OF.get(status, status)
+    number = MAIN_PATH.index(step) + 1
+    following = MAIN_PATH[number] if number < len(MAIN_PATH) else None
+    next_title = None
+    if following is not None:
+        next_title = _LAST_STEP_TITLE if following == S.COMPLETED else Status(following).label
+    transition = None if step == S.COMPLETED else _forward(status)
+    next_step = None
+    if transition is not None:
+        next_step = NextStep(
+            transition=transition,
+            actor=ACTORS[transition.permission],
+            blockers=_preconditions(contract, transition, timezone.localdate(), user),
+            yours=user.has_perm("contracts.change_contract", contract)
+            and user.has_perm(transition.permission, contract),
+        )
+    return Journey(status.label, number, len(MAIN_PATH), next_title, next_step)

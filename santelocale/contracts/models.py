@@ -30,6 +30,13 @@ from santelocale.utils import fr
 from santelocale.utils.versioning import Versioned
 
 
+def generation_label(generation: int | None) -> str:
+    """« 1re génération », « 2e génération »…, or « génération inconnue » when the sources do not say."""
+    if generation is None:
+        return "génération inconnue"
+    return "1re génération" if generation == 1 else f"{generation}e génération"
+
+
 class RegionalTheme(models.Model):
     """A mandatory theme (« socle ») that an ARS asks every CLS of its région to cover.
 
@@ -97,7 +104,8 @@ class Contract(Versioned):
         blank=True,
         on_delete=models.PROTECT,
     )
-    generation = models.PositiveSmallIntegerField("génération", default=1)
+    #: None when the sources do not say (a contract entered from a list that does not give it)
+    generation = models.PositiveSmallIntegerField("génération", null=True, blank=True, default=1)
     renews = models.ForeignKey(
         "self",
         verbose_name="contrat renouvelé",
@@ -148,7 +156,7 @@ class Contract(Versioned):
 
     @property
     def generation_label(self) -> str:
-        return "1re génération" if self.generation == 1 else f"{self.generation}e génération"
+        return generation_label(self.generation)
 
     @property
     def period_label(self) -> str:

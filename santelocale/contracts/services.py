@@ -151,7 +151,7 @@ class ContractData:
     is_published: bool = False
     source: str = ""
     #: for a contract entered without its predecessor on the platform (« CLS de 2e génération »)
-    generation: int = 1
+    generation: int | None = 1
     #: the version the user read (optimistic locking: ``update_contract`` refuses a stale one)
     version: int | None = None
 
@@ -188,13 +188,13 @@ def _problems(data: ContractData, *, contract: Contract | None, renews: Contract
         launched_on=data.launched_on, signed_on=data.signed_on, starts_on=data.starts_on, ends_on=data.ends_on
     )
     problems += perimeter_region_problems(data.perimeter, data.region)
-    expected_generation = renews.generation + 1 if renews else None
-    if expected_generation is not None and data.generation not in (1, expected_generation):
+    expected_generation = renews.generation + 1 if renews and renews.generation else None
+    if expected_generation is not None and data.generation not in (None, 1, expected_generation):
         problems.append(
             f"Ce contrat renouvelle « {renews.name} » : il est de la génération {expected_generation}, "
             f"pas {data.generation}."
         )
-    elif data.generation < 1 or data.generation > 9:
+    elif data.generation is not None and not 1 <= data.generation <= 9:
         problems.append("La génération d’un contrat va de 1 à 9.")
     for theme in data.themes or []:
         if theme.region_id != data.region.pk:
@@ -315,7 +315,7 @@ def create_contract(
             status=status,
             created_by=user if getattr(user, "is_authenticated", False) else None,
             renews=renews,
-            generation=renews.generation + 1 if renews else data.generation,
+            generation=next_generation(renews) if renews else data.generation,
         )
         _apply(contract, data)
         try:
@@ -411,6 +411,11 @@ def update_contract(contract: Contract, *, user, data: ContractData) -> Contract
         contract.porteurs.set(data.porteurs)
         contract.themes.set(data.themes or [])
     return contract
+
+
+def next_generation(contract: Contract) -> int | None:
+    """The generation of the contract that renews ``contract``: the next one, or unknown as its own."""
+    return contract.generation + 1 if contract.generation else None
 
 
 def renew_contract(

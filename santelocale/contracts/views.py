@@ -24,7 +24,7 @@ from santelocale.contracts.forms import (
     ThemeForm,
     TransitionForm,
 )
-from santelocale.contracts.models import Contract, ContractLink, RegionalTheme, Signatory
+from santelocale.contracts.models import Contract, ContractLink, RegionalTheme, Signatory, generation_label
 from santelocale.contracts.perms import scope_of
 from santelocale.contracts.plan_hooks import plan_hooks
 from santelocale.indicators.services import IndicatorError, add_indicator
@@ -127,6 +127,13 @@ def contract_edit(request, public_id=None):
     )
 
 
+def _renewal_name(contract) -> str:
+    """The name proposed for the next generation: « … — 2e génération », or « … — renouvellement » when the
+    contract's own generation is unknown."""
+    following = services.next_generation(contract)
+    return f"{contract.name} — {generation_label(following) if following else 'renouvellement'}"
+
+
 def _detail_context(request, contract, **overrides):
     user = request.user
     can_change = user.has_perm("contracts.change_contract", contract)
@@ -139,6 +146,7 @@ def _detail_context(request, contract, **overrides):
         "checklist": compliance.checklist(contract, user),
         "plan": plan_hooks().overview(contract, user),
         "options": [(option, TransitionForm(initial={"target": option.target})) for option in options],
+        "journey": lifecycle.journey(contract, user),
         "status_changes": reading.status_changes(contract, user),
         "signatories": signatories,
         "confirmable": {
@@ -160,7 +168,8 @@ def _detail_context(request, contract, **overrides):
         "link_form": LinkForm(prefix="link", contract=contract, user=user),
         "indicator_form": IndicatorForm(prefix="indicator"),
         "renew_form": RenewForm(
-            prefix="renew", initial={"name": f"{contract.name} — {contract.generation + 1}e génération"}
+            prefix="renew",
+            initial={"name": _renewal_name(contract)},
         ),
         "errors": {},
         "geojson_url": reverse("contracts:perimeter_geojson", args=[contract.public_id]),

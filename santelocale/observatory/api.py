@@ -32,7 +32,7 @@ class RecordOut(Schema):
     region_name: str
     department_code: str | None
     department_name: str | None
-    generation: int
+    generation: int | None
     renews_public_id: str | None
     launched_on: str | None
     signed_on: str | None

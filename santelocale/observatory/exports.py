@@ -140,8 +140,8 @@ COLUMNS = [
         "generation",
         "integer",
         "Génération",
-        "1 pour un premier contrat, 2 pour son renouvellement, etc.",
-        required=True,
+        "1 pour un premier contrat, 2 pour son renouvellement, etc. ; vide quand les sources ne la "
+        "donnent pas.",
         minimum=1,
     ),
     Column(

@@ -222,7 +222,12 @@ def load_demo_plans() -> int:
                         spent=Decimal(spent) if spent is not None else None,
                         unit="FTE" if fte else "EUR",
                         fir_mission="" if fte else extra,
-                        funder_name="Ville d’Albi" if kind == FunderKind.COLLECTIVITY else "",
+                        # Real institutions, invented amounts: the funder's label says so wherever the
+                        # amounts are summed (funding page, documents), not only the line's comment.
+                        funder_name=(
+                            "Ville d’Albi" if kind == FunderKind.COLLECTIVITY else FunderKind(kind).label
+                        )
+                        + " (montants fictifs)",
                         comment="Montant fictif",
                     ),
                 )

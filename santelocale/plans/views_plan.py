@@ -303,6 +303,8 @@ class Bar:
     width: str = ""
     text: str = ""
     notes: list = field(default_factory=list)
+    #: the fiche runs (in part) outside the contract's period
+    outside: bool = False
 
 
 def _pct(value: float) -> str:
@@ -313,12 +315,24 @@ def _is_dated(action: Action) -> bool:
     return bool(action.starts_on and (action.ends_on or action.is_continuous))
 
 
+#: How many years before or after the contract's period the calendar stretches to show a fiche there; a
+#: fiche further out (a date typed wrong, most often) is cut at the edge with a note.
+TIMELINE_MARGIN_YEARS = 5
+
+
 def _timeline(contract, actions, tree, today) -> dict:
-    """Rows of the timeline grouped by axis, bars placed in percent of the period shown."""
-    if contract.starts_on and contract.ends_on:
-        first, last = contract.starts_on.year, contract.ends_on.year
+    """Rows of the timeline grouped by axis, bars placed in percent of the period shown: the contract's
+    years, widened to the fiches dated outside them (up to ``TIMELINE_MARGIN_YEARS`` on each side), with
+    the contract's period drawn as a band and each fiche outside it flagged."""
+    dated = [a for a in actions if _is_dated(a)]
+    days = [d for a in dated for d in (a.starts_on, None if a.is_continuous else a.ends_on) if d]
+    period = contract.starts_on, contract.ends_on
+    if all(period):
+        first, last = period[0].year, period[1].year
+        if days:
+            first = max(min(first, min(days).year), first - TIMELINE_MARGIN_YEARS)
+            last = min(max(last, max(days).year), last + TIMELINE_MARGIN_YEARS)
     else:
-        days = [d for a in actions for d in (a.starts_on, a.ends_on) if d]
         if not days:
             return {"groups": [], "years": [], "undated": actions}
         first, last = min(days).year, max(days).year
@@ -342,6 +356,11 @@ def _timeline(contract, actions, tree, today) -> dict:
             bar.text = f"à partir du {fr.short_date(action.starts_on)}, en amélioration continue"
         else:
             bar.text = f"du {fr.short_date(action.starts_on)} au {fr.short_date(action.ends_on)}"
+        if all(period):
+            finish = period[1] if action.is_continuous else action.ends_on
+            bar.outside = action.starts_on < period[0] or finish > period[1]
+            if bar.outside:
+                bar.notes.append(f"en dehors de la période du contrat, {contract.period_label}")
         if left < 0:
             bar.notes.append("commence avant la période affichée")
         if right > 100:
@@ -371,6 +390,15 @@ def _timeline(contract, actions, tree, today) -> dict:
         "first_year": first,
         "last_year": last,
         "today_left": _pct(position(today)) if start <= today < end else None,
+        "contract_period": (
+            {
+                "left": _pct(position(period[0])),
+                "width": _pct(position(period[1] + datetime.timedelta(days=1)) - position(period[0])),
+                "text": f"du {fr.short_date(period[0])} au {fr.short_date(period[1])}",
+            }
+            if all(period)
+            else None
+        ),
     }
 
 

@@ -443,11 +443,45 @@ def qpvs_in(obj):
     return PriorityNeighbourhood.objects.filter(communes__in=communes_of(obj)).distinct().order_by("code")
 
 
+#: Where the figures of a territory's page come from (the packages and files of data/, docs/data.md). The
+#: communes' populations are INSEE's « populations de référence » dated 1 January 2023, in force since
+#: 1 January 2026 (published in December 2025; INSEE statistiques 8680726, the page the COG 2026 package
+#: cites), except Mayotte's, from its 2017 census (INSEE statistiques 3291775, cited likewise).
+POPULATION_YEAR = "INSEE, population au 1er janvier 2023"
+MAYOTTE_POPULATION_YEAR = "INSEE, recensement de Mayotte 2017"
+MAYOTTE = "976"
+QPV_SOURCE = "INSEE / ANCT, indicateurs 2015–2017"
+SOURCE_NOTES = {
+    "territory": "Découpage administratif COG 2026 (INSEE, DGCL) ; populations INSEE au 1er janvier 2023 "
+    "(en vigueur au 1er janvier 2026 ; Mayotte : recensement 2017) ; contours IGN 2018 simplifiés.",
+    "qpv": "Quartier prioritaire de 2015 et ses indicateurs : INSEE / ANCT (2015–2017), via Toulouse "
+    "DataViz ; contour ANCT.",
+    "city_contract": "Contrat de ville 2015–2020 : périmètre CGET / ANCT, population des quartiers publiée "
+    "par l’ANCT (2024) ; communes rattachées d’après les contours IGN 2018 (COG 2026).",
+}
+
+
+def _in_mayotte(obj) -> bool:
+    if isinstance(obj, Commune):
+        return obj.department_id == MAYOTTE
+    if isinstance(obj, Department):
+        return obj.code == MAYOTTE
+    if isinstance(obj, Region):
+        return obj.departments.filter(code=MAYOTTE).exists()
+    return obj.communes.filter(department_id=MAYOTTE).exists()  # an EPCI
+
+
+def population_label(obj, what: str = "Population") -> str:
+    """« Population (INSEE, population au 1er janvier 2023) » for a commune, an EPCI, a département or a
+    région, with Mayotte's own source."""
+    return f"{what} ({MAYOTTE_POPULATION_YEAR if _in_mayotte(obj) else POPULATION_YEAR})"
+
+
 def _qpv_table(obj) -> Table:
     qpvs = qpvs_in(obj).select_related("department")
     return Table(
         title="Quartiers prioritaires de la politique de la ville (QPV)",
-        columns=["Quartier", "Code", "Génération", "Population du quartier"],
+        columns=["Quartier", "Code", "Génération", f"Population municipale du quartier ({QPV_SOURCE})"],
         rows=[
             [(q.name, q.get_absolute_url()), (q.code, None), (q.generation, None), (_fmt(q.population), None)]
             for q in qpvs
@@ -485,7 +519,7 @@ def describe_territory(obj) -> TerritoryPage:
             ("Code INSEE", obj.code, None),
             ("SIREN", obj.siren or "—", None),
             ("Codes postaux", ", ".join(obj.postcode_list) or "—", None),
-            ("Population", _fmt(obj.population), None),
+            (population_label(obj), _fmt(obj.population), None),
             (
                 "EPCI",
                 obj.epci.name if obj.epci_id else "aucun (commune isolée)",
@@ -501,7 +535,7 @@ def describe_territory(obj) -> TerritoryPage:
         facts += [
             ("SIREN", obj.siren, None),
             ("Nature juridique", obj.get_kind_display(), None),
-            ("Population (somme des communes)", _fmt(obj.population), None),
+            (population_label(obj, "Population, somme des communes"), _fmt(obj.population), None),
             ("Nombre de communes", _fmt(members.count()), None),
         ]
         facts += [("Département", str(d), d.get_absolute_url()) for d in departments]
@@ -513,7 +547,7 @@ def describe_territory(obj) -> TerritoryPage:
         facts += [
             ("Code", obj.code, None),
             ("Région", obj.region.name, obj.region.get_absolute_url()),
-            ("Population (somme des communes)", _fmt(obj.population), None),
+            (population_label(obj, "Population, somme des communes"), _fmt(obj.population), None),
             ("Nombre de communes", _fmt(communes.count()), None),
             ("Nombre d’EPCI", _fmt(epcis.count()), None),
         ]
@@ -534,7 +568,7 @@ def describe_territory(obj) -> TerritoryPage:
         facts += [
             ("Code", obj.code, None),
             ("Zone", obj.get_zone_display(), None),
-            ("Population (somme des communes)", _fmt(obj.population), None),
+            (population_label(obj, "Population, somme des communes"), _fmt(obj.population), None),
             ("Nombre de communes", _fmt(communes.count()), None),
         ]
         tables.append(
@@ -552,7 +586,7 @@ def describe_territory(obj) -> TerritoryPage:
         facts += [
             ("Code", obj.code, None),
             ("Génération", f"QPV {obj.generation}", None),
-            ("Population municipale du quartier", _fmt(obj.population), None),
+            (f"Population municipale du quartier ({QPV_SOURCE})", _fmt(obj.population), None),
             ("Département", str(obj.department), obj.department.get_absolute_url()),
         ]
         facts += [("Commune", c.name, c.get_absolute_url()) for c in communes.order_by("name")]
@@ -570,7 +604,14 @@ def describe_territory(obj) -> TerritoryPage:
             ("Nombre de communes rattachées", _fmt(communes.count()), None),
         ]
         if obj.population is not None:
-            facts.append(("Population des quartiers (ANCT)", _fmt(obj.population), None))
+            # As the ANCT publishes it (2024), beside the sum of the QPV listed below, which the platform
+            # holds for Occitanie only: the two need not agree, and each says where it comes from.
+            facts.append(("Population des quartiers (ANCT, publication 2024)", _fmt(obj.population), None))
+        listed = [q.population for q in qpvs_in(obj) if q.population is not None]
+        if listed:
+            facts.append(
+                (f"Population des quartiers listés ci-dessous ({QPV_SOURCE})", _fmt(sum(listed)), None)
+            )
         tables.append(Table("Communes", commune_columns, _commune_rows(communes)))
     if not isinstance(obj, PriorityNeighbourhood):
         tables.insert(0, _qpv_table(obj))
@@ -589,7 +630,9 @@ def describe_territory(obj) -> TerritoryPage:
         map_url=reverse("territories:territory_geojson", args=[level, code]),
         map_zoom={Level.REGION: Zoom.LOW, Level.DEPARTMENT: Zoom.MEDIUM}.get(level, Zoom.HIGH),
         perimeter_component=f"{level}:{code}" if level in PERIMETER_LEVELS else None,
-        source_note="Découpage administratif COG 2026 (INSEE, DGCL) ; contours IGN 2018 simplifiés.",
+        source_note=SOURCE_NOTES[
+            {PriorityNeighbourhood: "qpv", CityContract: "city_contract"}.get(type(obj), "territory")
+        ],
     )
 
 

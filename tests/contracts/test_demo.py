@@ -250,6 +250,13 @@ def test_second_generations_renew_a_first_generation_whose_name_says_it_is_recon
         assert (second.renews.status, second.renews.starts_on) == (Status.RENEWED, None)
 
 
+def test_a_generation_the_sources_do_not_give_is_unknown_not_first(demo):
+    for name in ("CLS de Marseille", "CLS de Nice", "CLS de La Garde"):
+        assert Contract.objects.get(name=name).generation_label == "génération inconnue"
+    first = Contract.objects.get(name="CLS du Pays de Martigues — 1re génération (fiche reconstituée)")
+    assert (first.generation, first.renewals.get().generation) == (1, 2)
+
+
 def test_contracts_lie_on_real_territories_carried_by_real_collectivities(demo):
     provence_verte = Contract.objects.get(name="CLS de la Communauté d’agglomération de la Provence Verte")
     assert provence_verte.perimeter.commune_count == 28

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from santelocale.contracts.enums import ContractKind, Status
-from santelocale.contracts.lifecycle import change_status, options_for
+from santelocale.contracts.lifecycle import change_status, journey, options_for
 from santelocale.contracts.models import Contract, StatusChange
 from santelocale.contracts.services import ContractData, ContractError, create_contract, renew_contract
 from santelocale.territories.services import save_perimeter
@@ -246,3 +246,52 @@ def test_a_running_contract_with_a_renewal_in_preparation_is_edited_through_the_
         content_type="application/json",
     )
     assert response.status_code == 200, response.content
+
+
+def test_the_journey_says_where_the_contract_stands_who_takes_the_next_step_and_what_blocks_it(
+    cls_draft, alice, diane, albi
+):
+    start = journey(cls_draft, alice)
+    assert (start.title, start.number, start.total, start.next_title) == (
+        "En réflexion",
+        1,
+        8,
+        "En préfiguration",
+    )
+    assert start.next_step.yours and start.next_step.blockers == []
+
+    _to_drafting(cls_draft, alice)
+    drafting = journey(cls_draft, alice)
+    assert (drafting.title, drafting.number, drafting.next_title) == ("Élaboration", 4, "Signé")
+    step = drafting.next_step
+    assert step.transition.target == Status.SIGNED and step.actor.startswith("l’ARS")
+    assert not step.yours  # the coordinator does not record the signature
+    assert any("Volet santé mentale" in blocker for blocker in step.blockers)
+    assert journey(cls_draft, diane).next_step.yours  # the ARS delegation does
+    # What blocks it is what the signature would refuse, and nothing once the checklist holds.
+    make_ready_to_sign(cls_draft, albi)
+    assert journey(cls_draft, diane).next_step.blockers == []
+    change_status(
+        cls_draft, user=diane, target=Status.SIGNED, reason="COPIL", effective_on=datetime.date(2024, 6, 1)
+    )
+    signed = journey(cls_draft, alice)
+    assert (signed.number, signed.next_step.transition.target) == (5, Status.IMPLEMENTATION)
+
+
+def test_the_contract_page_shows_the_journey_and_its_next_step_to_the_parties_only(
+    client, cls_draft, alice, diane
+):
+    _to_drafting(cls_draft, alice)
+    cls_draft.is_published = True
+    cls_draft.save()
+    client.force_login(alice)
+    page = client.get(cls_draft.get_absolute_url()).content.decode()
+    assert "Étape 4 sur 8" in page and "Prochaine étape : enregistrer la signature" in page
+    assert "Vous ne pouvez pas la faire vous-même." in page and 'id="next-step-blockers"' in page
+    client.force_login(diane)
+    assert (
+        "<strong>Vous pouvez la faire</strong>" in client.get(cls_draft.get_absolute_url()).content.decode()
+    )
+    client.logout()
+    public = client.get(cls_draft.get_absolute_url()).content.decode()
+    assert "Étape 4 sur 8" in public and "Prochaine étape" not in public

@@ -1,12 +1,14 @@
 """The contract pages, driven with the Django client against the real database."""
 
+import csv
 import datetime
+import io
 
 import pytest
 
 from santelocale.contracts.enums import ContractKind, LinkKind, SignatoryKind, Status
 from santelocale.contracts.models import Contract, RegionalTheme, StatusChange
-from santelocale.contracts.services import add_theme
+from santelocale.contracts.services import add_theme, renew_contract
 from santelocale.territories.services import save_perimeter
 from tests.contracts.conftest import make_ready_to_sign
 
@@ -217,6 +219,32 @@ def test_a_second_generation_cls_can_be_entered_without_its_predecessor(client, 
     assert Contract.objects.get(name="CLS de la Ville d’Albi").generation_label == "2e génération"
     refused = client.post("/contrats/nouveau/", _form(albi_perimeter, albi, name="Autre", generation="0"))
     assert "La génération d’un contrat va de 1 à 9." in refused.content.decode()
+
+
+def test_a_contract_whose_generation_the_sources_do_not_give_says_so_everywhere(
+    client, alice, albi, albi_perimeter
+):
+    client.force_login(alice)
+    response = client.post(
+        "/contrats/nouveau/", _form(albi_perimeter, albi, generation="", is_published="on")
+    )
+    assert response.status_code == 302
+    contract = Contract.objects.get(name="CLS de la Ville d’Albi")
+    assert contract.generation is None
+    assert "génération inconnue" in client.get(contract.get_absolute_url()).content.decode()
+    assert "1re génération" not in client.get(contract.get_absolute_url()).content.decode()
+    assert client.get(f"/api/contrats/{contract.public_id}").json()["generation"] is None
+    text = client.get("/observatoire/registre.csv").content.decode("utf-8-sig")
+    rows = {
+        row["name"]: row for row in csv.DictReader(io.StringIO(text), delimiter=text[text.index("name") + 4])
+    }
+    assert rows[contract.name]["generation"] == ""
+    # Its renewal's generation is unknown too: « 2e » would be a guess.
+    Contract.objects.filter(pk=contract.pk).update(status=Status.IMPLEMENTATION)
+    renewal = renew_contract(
+        Contract.objects.get(pk=contract.pk), user=alice, name="CLS d’Albi, suite (test)"
+    )
+    assert (renewal.generation, renewal.generation_label) == (None, "génération inconnue")
 
 
 def test_a_refused_status_change_keeps_the_motive_and_date_typed_under_a_focused_alert(

@@ -80,8 +80,19 @@ def test_a_cls_is_created_fails_then_passes_its_checklist_and_is_signed_by_the_a
     _add_signatory(page, "Agence régionale de santé", "ARS Occitanie", "Directeur général de l’ARS")
     _add_signatory(page, "Collectivité (commune, EPCI)", "Ville de Carmaux", "Maire")
     expect(page.locator('[data-item="signatories"]')).to_contain_text("Conforme")
-    # The coordinator is not offered the signature: it is the ARS's act.
+    # The coordinator is not offered the signature: it is the ARS's act. The page says so at its top, in the
+    # stepper of the contract's life and its next step, with what still blocks it.
     expect(page.get_by_role("button", name="Enregistrer la signature")).to_have_count(0)
+    page.goto(url)
+    expect(page.locator("#journey")).to_contain_text("Étape 4 sur 8")
+    expect(page.locator("#journey")).to_contain_text("Étape suivante : Signé")
+    next_step = page.locator("#next-step")
+    expect(next_step).to_be_in_viewport()
+    expect(next_step).to_contain_text("Prochaine étape : enregistrer la signature")
+    expect(next_step).to_contain_text("À faire par l’ARS")
+    expect(next_step).to_contain_text("Vous ne pouvez pas la faire vous-même.")
+    expect(page.locator("#next-step-blockers")).to_contain_text("Volet santé mentale")
+    assert_accessible(page, "contrat-prochaine-etape")
 
     sign_in(page, DEMO_ARS_DELEGATION)
     page.goto(url)
@@ -115,8 +126,11 @@ def test_a_cls_is_created_fails_then_passes_its_checklist_and_is_signed_by_the_a
     expect(page.locator('[data-item="regional_themes"]')).to_contain_text("Conforme")
     expect(page.locator('[data-item="mental_health_volet"]')).to_contain_text("Conforme")
 
+    expect(page.locator("#next-step")).to_contain_text("Vous pouvez la faire")
+    expect(page.locator("#next-step-ready")).to_have_text("Rien ne bloque cette étape aujourd’hui.")
     _move(page, "Enregistrer la signature", "Signature en séance plénière")
     expect(page.locator("#current-status")).to_have_text("Signé")
+    expect(page.locator("#journey")).to_contain_text("Étape 5 sur 8")
     expect(page.locator("#checklist")).not_to_contain_text("Bloquant")
     last = page.locator("#status-history tbody tr").last
     expect(last).to_contain_text("Signature en séance plénière")

@@ -39,7 +39,11 @@ def national(live_url, e2e_database_url, django_db_blocker):
         "NAME": e2e_database_url.removeprefix("sqlite:///"),
         "TEST": {**default.get("TEST", {}), "MIRROR": None},
     }
-    with django_db_blocker.unblock():
+    # Playwright's synchronous API keeps an event loop in this thread once the browser has started, and
+    # Django then refuses any query as if it came from a coroutine: these reads are plain synchronous code
+    # of this thread, which nothing else shares.
+    with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         yield ALIAS
         connections[ALIAS].close()
     del connections.settings[ALIAS]

@@ -42,6 +42,11 @@ def test_the_registry_shows_as_many_rows_as_it_announces_and_a_filter_narrows_th
     expect(drawn).to_have_count(1)
     assert int(drawn.get_attribute("data-loaded")) == total
     expect(page.locator("#legende li[data-family]")).to_have_text(FAMILIES)
+    # A generation the sources do not give is said unknown, not « 1re génération » (issue 11, point 13).
+    marseille = page.locator(
+        "#registry-table tbody tr", has=page.get_by_role("link", name="CLS de Marseille")
+    )
+    expect(marseille).to_contain_text("génération inconnue")
     assert_accessible(page, "observatoire-registre")
 
     page.get_by_label("Région", exact=True).select_option(label="Occitanie")

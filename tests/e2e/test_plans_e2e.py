@@ -85,6 +85,12 @@ def test_a_coordinator_imports_the_real_tet_plan_follows_it_and_exports_it(page)
     expect(page.locator("#timeline tr[data-fiche]")).to_have_count(29)
     assert_accessible(page, "plan-calendrier")
 
+    # A fiche whose « budget prévisionnel » (5,000,000 € in the file) disagrees with its funding lines
+    # (26,666 €) says so on its page (issue 11, point 14).
+    page.locator("#timeline").get_by_role("link", name=re.compile("comité de suivi d'élus")).click()
+    expect(page.locator("main")).to_contain_text(re.compile(r"Le budget prévisionnel \(5\s000\s000\s€\)"))
+    expect(page.locator("main")).to_contain_text("ne concordent pas")
+
     # The contract's checklist now finds its mental-health volet in the plan.
     page.goto(contract_url)
     expect(_mental_health_item(page)).to_contain_text("SANTE MENTALE")

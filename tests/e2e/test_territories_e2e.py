@@ -105,6 +105,14 @@ def test_unknown_territory_code_gives_a_french_404_page(page):
     assert_accessible(page, "page-404")
 
 
+SOURCE_NOTE = {
+    "qpv": "Quartier prioritaire de 2015 et ses indicateurs : INSEE / ANCT (2015–2017)",
+    "contrat-de-ville": "population des quartiers publiée par l’ANCT (2024)",
+    "departement": "populations INSEE au 1er janvier 2023",
+    "region": "populations INSEE au 1er janvier 2023",
+}
+
+
 @pytest.mark.parametrize(
     ("url", "heading", "name"),
     [
@@ -119,4 +127,6 @@ def test_qpv_city_contract_department_and_region_pages_draw_their_map(page, url,
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     expect(page.locator("[data-sl-map][data-loaded]")).to_have_count(1)
     assert int(page.locator("[data-sl-map]").get_attribute("data-loaded")) >= 1
+    # Each page's note names the sources of its own figures (issue 11, point 13).
+    expect(page.locator("main")).to_contain_text(SOURCE_NOTE[name])
     assert_accessible(page, f"territoire-{name}")

@@ -31,9 +31,11 @@ def test_every_invented_fiche_step_and_funding_line_says_fictif(albi_cls):
     assert fiches.count() == 7
     assert all("(fictif)" in fiche.title for fiche in fiches)
     assert all("(fictif)" in step.title for step in Step.objects.filter(action__contract=albi_cls))
-    assert all(
-        line.comment == "Montant fictif" for line in FundingLine.objects.filter(action__contract=albi_cls)
-    )
+    lines = FundingLine.objects.filter(action__contract=albi_cls)
+    assert all(line.comment == "Montant fictif" for line in lines)
+    # Where amounts are summed by funder, the funder's label says they are invented (issue 11, point 13).
+    assert all(line.funder_label.endswith("(montants fictifs)") for line in lines)
+    assert {line.funder_label for line in lines} >= {"Ville d’Albi (montants fictifs)"}
 
 
 def test_a_second_load_writes_nothing(albi_cls):

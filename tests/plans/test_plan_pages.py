@@ -248,6 +248,27 @@ def test_timeline_without_contract_dates_uses_the_fiches_span(client, alice, pla
     assert "<caption>Calendrier des fiches actions, 2024–2027</caption>" in html
 
 
+def test_timeline_widens_to_fiches_outside_the_contract_and_flags_them(client, alice, plan):
+    # The contract runs 2024-2028. The guide started in 2022; the SISM's end was typed as 2045.
+    plan.guide.starts_on = datetime.date(2022, 1, 1)
+    plan.guide.save()
+    plan.sism.ends_on = datetime.date(2045, 6, 30)
+    plan.sism.save()
+    html = _get(client, alice, _url("timeline", plan))
+    # Shown from 2022 (the guide, two years before: no sliver at the edge) to 2033 (five years at most
+    # after the contract: the sism is cut there, with a note).
+    assert "<caption>Calendrier des fiches actions, 2022–2033</caption>" in html
+    guide = html.split(f'data-fiche="{plan.guide.pk}"')[1].split("</tr>")[0]
+    assert 'class="sl-gantt__bar" style="left: 0.00%;' in guide
+    assert "Hors période du contrat" in guide and "en dehors de la période du contrat, 2024-2028" in guide
+    assert "commence avant la période affichée" not in guide
+    sism = html.split(f'data-fiche="{plan.sism.pk}"')[1].split("</tr>")[0]
+    assert "Hors période du contrat" in sism and "se poursuit après la période affichée" in sism
+    # The contract’s period is drawn as a band: 2024-01-10 → 2028-12-31 within 2022 → 2034 (4,383 days).
+    assert 'class="sl-gantt__period" style="left: 16.86%; width: 41.48%"' in html
+    assert "période du contrat, du 10/01/2024 au 31/12/2028" in html
+
+
 def test_timeline_marks_today(client, alice, plan):
     html = _get(client, alice, _url("timeline", plan))
     today = datetime.date.today()

@@ -164,3 +164,35 @@ def test_a_perimeter_page_lists_its_qpv_and_city_contracts(alice_client, alice):
     html = alice_client.get(perimeter.get_absolute_url()).content.decode()
     assert "QP066007" in html and "Bas-Vernet" in html
     assert "Contrats de ville" in html and "Perpignan" in html
+
+
+def test_each_figure_says_its_source_and_year(client):
+    """Issue 11, point 13: populations are INSEE's of 1 January 2023 (not « 2026 », the COG's year); a QPV
+    and a contrat de ville name their own sources, not the COG's and IGN's."""
+    albi = client.get("/territoires/commune/81004/").content.decode()
+    assert "Population (INSEE, population au 1er janvier 2023)" in albi
+    assert "Population municipale du quartier (INSEE / ANCT, indicateurs 2015–2017)" in albi  # QPV table
+    tarn = client.get("/territoires/departement/81/").content.decode()
+    assert "Population, somme des communes (INSEE, population au 1er janvier 2023)" in tarn
+    qpv = client.get("/territoires/qpv/QP066007/").content.decode()
+    assert "Population municipale du quartier (INSEE / ANCT, indicateurs 2015–2017)" in qpv
+    assert "Quartier prioritaire de 2015 et ses indicateurs : INSEE / ANCT" in qpv
+    assert "COG 2026 (INSEE, DGCL) ; populations" not in qpv
+    castres = client.get("/territoires/contrat-de-ville/2015-CV303/").content.decode()
+    assert "Population des quartiers (ANCT, publication 2024)" in castres
+    assert "Contrat de ville 2015–2020 : périmètre CGET / ANCT" in castres
+
+
+def test_a_city_contract_shows_the_sum_of_its_listed_neighbourhoods_beside_the_ancts_figure(client):
+    from santelocale.territories.models import CityContract
+    from santelocale.territories.services import qpvs_in
+    from santelocale.utils import fr
+
+    castres = CityContract.objects.get(generation="2015", code="CV303")
+    listed = sum(q.population for q in qpvs_in(castres) if q.population is not None)
+    assert listed > 0
+    html = client.get("/territoires/contrat-de-ville/2015-CV303/").content.decode()
+    label = "Population des quartiers listés ci-dessous (INSEE / ANCT, indicateurs 2015–2017)"
+    assert label in html
+    figure = html.split(label)[1].split("</dd>")[0]
+    assert fr.number(listed, 0) in figure
